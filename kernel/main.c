@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kmain: bring the machine up in dependency order, then idle or test. */
+#include <pv/bootinfo.h>
+#include <pv/cmdline.h>
+#include <pv/ktest.h>
+#include <pv/panic.h>
+#include <pv/printk.h>
+#include <pv/version.h>
+#include <asm/cpu.h>
+#include <asm/cpufeature.h>
+#include <asm/layout.h>
+#include <asm/pic.h>
+#include <asm/traps.h>
+#include <drivers/console.h>
+
+static u8 bsp_ist[3 * IST_STACK_SIZE] __aligned(4096);
+
+static void print_memory_map(void)
+{
+	u64 usable = 0;
+
+	pr_info("mem: memory map from %s:\n", bootinfo.loader);
+	for (unsigned int i = 0; i < bootinfo.nr_regions; i++) {
+		const struct mem_region *r = &bootinfo.regions[i];
+
+		pr_info("mem:   [%#014llx-%#014llx] %s\n",
+			(unsigned long long)r->base,
+			(unsigned long long)(r->base + r->len - 1),
+			mem_type_name(r->type));
+		if (r->type == MEM_USABLE)
+			usable += r->len;
+	}
+	pr_info("mem: %llu MiB usable\n", (unsigned long long)(usable >> 20));
+	for (unsigned int i = 0; i < bootinfo.nr_modules; i++)
+		pr_info("boot: module %u at %#llx, %llu bytes: '%s'\n", i,
+			(unsigned long long)bootinfo.modules[i].start,
+			(unsigned long long)(bootinfo.modules[i].end -
+					     bootinfo.modules[i].start),
+			bootinfo.modules[i].name);
+}
+
+void kmain(u32 magic, u64 info_phys);
+void kmain(u32 magic, u64 info_phys)
+{
+	int bad;
+
+	if (IS_ENABLED(CONFIG_SERIAL_CONSOLE))
+		serial_console_init();
+	if (bootinfo_parse(magic, info_phys))
+		halt_forever();
+	if (IS_ENABLED(CONFIG_VGA_CONSOLE))
+		vga_console_init(bootinfo.vga_text);
+
+	gdt_init_cpu(0, bsp_ist);
+	idt_init();
+	pic_disable();
+
+	bad = cmdline_apply(bootinfo.cmdline);
+	pr_info("PureVisor %s booting (%s%s)\n", PV_VERSION, bootinfo.loader,
+		bootinfo.efi ? ", UEFI" : "");
+	pr_info("cmdline: '%s'%s\n", bootinfo.cmdline,
+		bad ? " (errors above)" : "");
+
+	cpu_features_init();
+	cpu_features_print();
+	print_memory_map();
+
+	virt_select_backend();
+
+	if (IS_ENABLED(CONFIG_KTEST))
+		ktest_run_all();
+
+	pr_info("PureVisor: idle\n");
+	irq_enable();
+	for (;;)
+		halt();
+}
