@@ -65,6 +65,10 @@ void kmain(u32 magic, u64 info_phys)
 	cpu_features_print();
 	print_memory_map();
 
+	/* [mm] physical page allocator, kernel page tables, heap */
+
+	/* [platform] ACPI, interrupt controllers, timers, SMP */
+
 	virt_select_backend();
 
 	if (IS_ENABLED(CONFIG_KTEST))

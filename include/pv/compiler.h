@@ -24,7 +24,9 @@
 #define __weak __attribute__((weak))
 #define __section(s) __attribute__((section(s)))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#ifndef __always_inline /* glibc's sys/cdefs.h has one in host tests */
 #define __always_inline inline __attribute__((always_inline))
+#endif
 #define __noinline __attribute__((noinline))
 
 #define likely(x) __builtin_expect(!!(x), 1)
