@@ -23,7 +23,7 @@ static void print_memory_map(void)
 	for (unsigned int i = 0; i < bootinfo.nr_regions; i++) {
 		const struct mem_region *r = &bootinfo.regions[i];
 
-		pr_info("mem:   [%#014llx-%#014llx] %s\n",
+		pr_info("mem:   [0x%012llx-0x%012llx] %s\n",
 			(unsigned long long)r->base,
 			(unsigned long long)(r->base + r->len - 1),
 			mem_type_name(r->type));

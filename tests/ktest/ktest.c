@@ -100,6 +100,17 @@ static const struct ktest_case selftest_cases[] = {
 	KTEST_CASE(injected_fail),
 };
 
+/* panic/hang after the first suite (or before the verdict if none ran). */
+static void inject_fault(void)
+{
+	if (!strcmp(inject, "panic"))
+		panic("ktest: panic injected by ktest.inject=panic");
+	if (!strcmp(inject, "hang")) {
+		kprint("# ktest: hanging on purpose (ktest.inject=hang)\n");
+		halt_forever();
+	}
+}
+
 static bool run_suite(const struct ktest_suite *s, unsigned int idx)
 {
 	unsigned int passed = 0, failed = 0, skipped = 0;
@@ -152,13 +163,9 @@ void ktest_run_all(void)
 			continue;
 		if (!run_suite(s, ++idx))
 			bad++;
-		if (idx == 1 && !strcmp(inject, "panic"))
-			panic("ktest: panic injected by ktest.inject=panic");
-		if (idx == 1 && !strcmp(inject, "hang")) {
-			kprint("# ktest: hanging on purpose (ktest.inject=hang)\n");
-			halt_forever();
-		}
+		inject_fault();
 	}
+	inject_fault();
 	if (!strcmp(inject, "fail") && !run_suite(&selftest, ++idx))
 		bad++;
 	kprint("# ktest: %u suites, %u failed\n", idx, bad);
