@@ -28,7 +28,19 @@ enum {
 	F_ALT = 8,
 	F_ZERO = 16,
 	F_UPPER = 32,
+	F_SIGNED = 64, /* d/i: only these take a '+' or ' ' sign */
 };
+
+/* A string padded to width (used by %s and for a NULL %p). */
+static void put_str(struct out *o, const char *s, int len, int flags, int width)
+{
+	if (!(flags & F_LEFT))
+		pad(o, ' ', width - len);
+	for (int i = 0; i < len; i++)
+		put(o, s[i]);
+	if (flags & F_LEFT)
+		pad(o, ' ', width - len);
+}
 
 static void put_number(struct out *o, u64 v, bool neg, unsigned int base,
 		       int flags, int width, int prec)
@@ -42,9 +54,9 @@ static void put_number(struct out *o, u64 v, bool neg, unsigned int base,
 
 	if (neg)
 		sign = '-';
-	else if (flags & F_PLUS)
+	else if ((flags & (F_SIGNED | F_PLUS)) == (F_SIGNED | F_PLUS))
 		sign = '+';
-	else if (flags & F_SPACE)
+	else if ((flags & (F_SIGNED | F_SPACE)) == (F_SIGNED | F_SPACE))
 		sign = ' ';
 
 	if (v == 0 && prec == 0)
@@ -115,8 +127,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		if (*fmt == '*') {
 			width = va_arg(ap, int);
 			if (width < 0) {
+				/* A negative width means '-'; avoid -INT_MIN. */
 				flags |= F_LEFT;
-				width = -width;
+				width = width < -__INT_MAX__ ? 0 : -width;
 			}
 			fmt++;
 		} else {
@@ -174,22 +187,24 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				s = "(null)";
 			len = (int)strnlen(s, prec < 0 ? (size_t)-1
 						       : (size_t)prec);
-			if (!(flags & F_LEFT))
-				pad(&o, ' ', width - len);
-			for (int i = 0; i < len; i++)
-				put(&o, s[i]);
-			if (flags & F_LEFT)
-				pad(&o, ' ', width - len);
+			put_str(&o, s, len, flags, width);
 			continue;
 		}
 		case 'p':
 			v = (uintptr_t)va_arg(ap, void *);
-			put_number(&o, v, false, 16, flags | F_ALT, width,
-				   prec);
+			/* glibc's spelling, so host and kernel logs agree. */
+			if (!v)
+				put_str(&o, "(nil)", 5, flags, width);
+			else
+				put_number(&o, v, false, 16, flags | F_ALT,
+					   width, prec);
 			continue;
 		case '%': put(&o, '%'); continue;
 		case 'd':
-		case 'i': is_signed = true; break;
+		case 'i':
+			is_signed = true;
+			flags |= F_SIGNED;
+			break;
 		case 'u': break;
 		case 'o': base = 8; break;
 		case 'X':

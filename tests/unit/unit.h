@@ -18,44 +18,42 @@ struct unit_case {
 extern int unit_failures;
 extern const char *unit_current;
 
-#define UNIT_TEST(n)                                                         \
-	static void n(void);                                                 \
-	static const struct unit_case __unit_##n                             \
-		__attribute__((used, section("unit_cases"), aligned(8))) = { \
-			#n, n                                                \
-		};                                                           \
+#define UNIT_TEST(n)                                                   \
+	static void n(void);                                           \
+	static const struct unit_case __unit_##n __attribute__((       \
+		used, section("unit_cases"), aligned(8))) = { #n, n }; \
 	static void n(void)
 
-#define CHECK(c)                                                             \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "  %s: %s:%d: CHECK(%s) failed\n",   \
-				unit_current, __FILE__, __LINE__, #c);       \
-			unit_failures++;                                     \
-		}                                                            \
+#define CHECK(c)                                                           \
+	do {                                                               \
+		if (!(c)) {                                                \
+			fprintf(stderr, "  %s: %s:%d: CHECK(%s) failed\n", \
+				unit_current, __FILE__, __LINE__, #c);     \
+			unit_failures++;                                   \
+		}                                                          \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		long long _a = (long long)(a), _b = (long long)(b);          \
-		if (_a != _b) {                                              \
-			fprintf(stderr,                                      \
+#define CHECK_EQ(a, b)                                                          \
+	do {                                                                    \
+		long long _a = (long long)(a), _b = (long long)(b);             \
+		if (_a != _b) {                                                 \
+			fprintf(stderr,                                         \
 				"  %s: %s:%d: %s == %s failed: %lld vs %lld\n", \
-				unit_current, __FILE__, __LINE__, #a, #b, _a, \
-				_b);                                         \
-			unit_failures++;                                     \
-		}                                                            \
+				unit_current, __FILE__, __LINE__, #a, #b, _a,   \
+				_b);                                            \
+			unit_failures++;                                        \
+		}                                                               \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                      \
-	do {                                                                 \
-		const char *_a = (a), *_b = (b);                             \
-		if (strcmp(_a, _b)) {                                        \
-			fprintf(stderr,                                      \
-				"  %s: %s:%d: \"%s\" == \"%s\" failed\n",    \
-				unit_current, __FILE__, __LINE__, _a, _b);   \
-			unit_failures++;                                     \
-		}                                                            \
+#define CHECK_STR(a, b)                                                    \
+	do {                                                               \
+		const char *_a = (a), *_b = (b);                           \
+		if (strcmp(_a, _b)) {                                      \
+			fprintf(stderr,                                    \
+				"  %s: %s:%d: \"%s\" == \"%s\" failed\n",  \
+				unit_current, __FILE__, __LINE__, _a, _b); \
+			unit_failures++;                                   \
+		}                                                          \
 	} while (0)
 
 /* Runs every case in this binary; prints "ok"/"not ok" per case. */
