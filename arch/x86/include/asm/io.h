@@ -43,15 +43,19 @@ static inline u32 inl(u16 port)
 	return v;
 }
 
-/* MMIO: volatile accesses the compiler may neither merge nor split. */
-static inline u32 mmio_read32(const volatile void *addr)
+/*
+ * MMIO through ioremap()ed pointers: volatile accesses the compiler may
+ * neither merge nor split; __iomem keeps sparse from letting plain
+ * dereferences through.
+ */
+static inline u32 mmio_read32(const volatile void __iomem *addr)
 {
-	return *(const volatile u32 *)addr;
+	return *(const volatile u32 __force *)addr;
 }
 
-static inline void mmio_write32(volatile void *addr, u32 v)
+static inline void mmio_write32(volatile void __iomem *addr, u32 v)
 {
-	*(volatile u32 *)addr = v;
+	*(volatile u32 __force *)addr = v;
 }
 
 static inline void io_delay(void)
