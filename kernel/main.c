@@ -3,13 +3,22 @@
 #include <pv/bootinfo.h>
 #include <pv/cmdline.h>
 #include <pv/ktest.h>
+#include <pv/heap.h>
+#include <pv/pmm.h>
 #include <pv/panic.h>
 #include <pv/printk.h>
 #include <pv/version.h>
 #include <asm/cpu.h>
 #include <asm/cpufeature.h>
 #include <asm/layout.h>
+#include <asm/paging.h>
 #include <asm/pic.h>
+#include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/ioapic.h>
+#include <asm/percpu.h>
+#include <asm/smp.h>
+#include <asm/timer.h>
 #include <asm/traps.h>
 #include <drivers/console.h>
 
@@ -42,8 +51,12 @@ static void print_memory_map(void)
 void kmain(u32 magic, u64 info_phys);
 void kmain(u32 magic, u64 info_phys)
 {
+	/* Under qemu -icount shift=0 TSC ticks are instructions (make bench). */
+	u64 entry_tsc = rdtsc();
 	int bad;
 
+	if (IS_ENABLED(CONFIG_STACK_PROTECTOR))
+		stack_protector_init();
 	if (IS_ENABLED(CONFIG_SERIAL_CONSOLE))
 		serial_console_init();
 	if (bootinfo_parse(magic, info_phys))
@@ -66,8 +79,21 @@ void kmain(u32 magic, u64 info_phys)
 	print_memory_map();
 
 	/* [mm] physical page allocator, kernel page tables, heap */
+	pmm_init();
+	paging_init();
+	heap_init();
 
 	/* [platform] ACPI, interrupt controllers, timers, SMP */
+	percpu_init_bsp();
+	acpi_init();
+	if (lapic_init())
+		panic("no usable local APIC");
+	ioapic_init();
+	timer_init();
+	smp_init();
+	pr_info("boot: %u CPUs online, tsc=%llu since kernel entry\n",
+		READ_ONCE(nr_cpus_online),
+		(unsigned long long)(rdtsc() - entry_tsc));
 
 	virt_select_backend();
 

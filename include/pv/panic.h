@@ -20,6 +20,9 @@ bool ksym_lookup(u64 addr, const char **name, u64 *offset);
  * QEMU exits with (status << 1) | 1. */
 void machine_exit(int status) __noreturn;
 
+/* Pick a boot-time canary (kernel/stackprotector.c). */
+void stack_protector_init(void);
+
 /* Hook for SMP: stop every other CPU (set by the SMP code). */
 extern void (*panic_stop_others)(void);
 
