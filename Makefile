@@ -42,8 +42,8 @@ auto-conf := $(objtree)/include/config/auto.conf
 autoconf-h := $(objtree)/include/generated/autoconf.h
 
 # Targets that do not need a configuration.
-no-config-targets := %config help clean distclean mrproper deps unittest \
-	check-format format check-unit
+no-config-targets := %config help clean distclean mrproper deps \
+	check check-unit check-profiles check-selftest check-format bench fuzz
 config-only := $(if $(MAKECMDGOALS),$(if $(filter-out $(no-config-targets),$(MAKECMDGOALS)),,y),)
 
 .DEFAULT_GOAL := all
@@ -84,6 +84,7 @@ help:
 	@echo '  check-profiles     - boot test profiles (PROFILES="a b")'
 	@echo '  check-selftest     - prove the runner fails on failure/panic/hang'
 	@echo '  bench              - benchmarks (instruction counts, sizes, ratios)'
+	@echo '  fuzz               - libFuzzer on the instruction decoder (RUNS=n)'
 	@echo '  deps               - install missing Debian packages'
 	@echo
 	@echo 'Options: O=dir (out-of-tree), V=1 (verbose), C=1 (sparse)'

@@ -1,0 +1,903 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot PureVisor test profiles and judge their KTAP output.
+
+    run-profiles.py [options] [PROFILE...]   boot profiles (default: all)
+    run-profiles.py --list                    list profiles
+    run-profiles.py --selftest                prove the runner can fail
+    run-profiles.py --interactive NAME ...    boot NAME's machine for a human
+    run-profiles.py --bench                   image sizes, boot cost
+    run-profiles.py --sum FILE...             add up result files
+
+A profile is tests/profiles/<name>.profile: "key = value" lines, "#"
+comments, the first comment line describes the board. Keys (repeatable ones
+accumulate):
+
+    defconfig  configs/ file the kernel starts from (qemu-amd_defconfig)
+    fragments  space-separated configs/fragments/ files appended to it
+    emulator   qemu | bochs
+    machine    QEMU -M value (pc, q35); ignored by bochs
+    cpu        QEMU -cpu model, or bochs cpu model
+    memory     MiB
+    smp        number of CPUs
+    firmware   bios | ovmf (QEMU only)
+    boot       iso (GRUB, Multiboot2) | kernel (QEMU -kernel, Multiboot1)
+    devices    one QEMU -device argument (repeatable)
+    cmdline    kernel command line; "panic=exit" is always added
+    timeout    seconds before the run counts as hung
+    expect     regex that must match a serial line (repeatable)
+
+Each distinct defconfig+fragments pair is built once into
+build/<defconfig-stem>+<fragment-stems>/. Serial output goes to
+build/logs/<profile>.log. The final line counts profiles:
+"N passed, N failed".
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+SRCTREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROFILE_DIR = os.path.join(SRCTREE, "tests", "profiles")
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGA = "/usr/share/vgabios/vgabios.bin"
+PANIC_RE = re.compile(r"Kernel panic - not syncing: .*")
+# QEMU isa-debug-exit: exit code = (status << 1) | 1.
+QEMU_EXIT = {1: "pass", 3: "fail", 5: "panic"}
+
+# ---------------------------------------------------------------- profiles
+
+LIST_KEYS = {"expect", "devices"}
+KNOWN_KEYS = {"defconfig", "fragments", "emulator", "machine", "cpu",
+              "memory", "smp", "firmware", "boot", "devices", "cmdline",
+              "timeout", "expect"}
+DEFAULTS = {"fragments": "", "emulator": "qemu", "machine": "pc",
+            "cpu": "qemu64", "memory": "256", "smp": "1",
+            "firmware": "bios", "boot": "kernel", "cmdline": "",
+            "timeout": "60"}
+
+
+class ProfileError(Exception):
+    pass
+
+
+class Profile:
+    def __init__(self, name, path):
+        self.name = name
+        self.path = path
+        self.description = ""
+        self.keys = dict(DEFAULTS)
+        self.expect = []
+        self.devices = []
+        self._parse()
+
+    def _parse(self):
+        with open(self.path) as f:
+            lines = f.read().splitlines()
+        for no, line in enumerate(lines, 1):
+            s = line.strip()
+            if not s:
+                continue
+            if s.startswith("#"):
+                if not self.description:
+                    self.description = s.lstrip("#").strip()
+                continue
+            key, sep, value = s.partition("=")
+            key, value = key.strip(), value.strip()
+            where = "%s:%d" % (self.path, no)
+            if not sep or key not in KNOWN_KEYS:
+                raise ProfileError("%s: expected 'key = value' with key "
+                                   "one of %s" % (where,
+                                                  ", ".join(sorted(KNOWN_KEYS))))
+            if key == "expect":
+                try:
+                    self.expect.append(re.compile(value, re.M))
+                except re.error as e:
+                    raise ProfileError("%s: bad regex: %s" % (where, e))
+            elif key == "devices":
+                self.devices.append(value)
+            else:
+                self.keys[key] = value
+        k = self.keys
+        if "defconfig" not in k:
+            raise ProfileError("%s: no defconfig" % self.path)
+        for key, allowed in (("emulator", ("qemu", "bochs")),
+                             ("firmware", ("bios", "ovmf")),
+                             ("boot", ("iso", "kernel"))):
+            if k[key] not in allowed:
+                raise ProfileError("%s: %s must be %s" %
+                                   (self.path, key, " or ".join(allowed)))
+        for key in ("memory", "smp", "timeout"):
+            if not k[key].isdigit() or int(k[key]) < 1:
+                raise ProfileError("%s: %s must be a positive integer" %
+                                   (self.path, key))
+        if k["emulator"] == "bochs" and (k["boot"] != "iso" or
+                                         k["firmware"] != "bios"):
+            raise ProfileError("%s: bochs boots an ISO with its BIOS only" %
+                               self.path)
+
+    def __getattr__(self, key):
+        if key in KNOWN_KEYS:
+            return self.__dict__["keys"][key]
+        raise AttributeError(key)
+
+    @property
+    def fragment_list(self):
+        return self.keys["fragments"].split()
+
+    @property
+    def config_name(self):
+        stem = self.keys["defconfig"]
+        if stem.endswith("_defconfig"):
+            stem = stem[:-len("_defconfig")]
+        return "+".join([stem] + [os.path.splitext(f)[0]
+                                  for f in self.fragment_list])
+
+
+def load_profiles():
+    profiles = {}
+    for fn in sorted(os.listdir(PROFILE_DIR), key=lambda f: f.split(".")[0]):
+        if fn.endswith(".profile"):
+            name = fn[:-len(".profile")]
+            profiles[name] = Profile(name, os.path.join(PROFILE_DIR, fn))
+    return profiles
+
+# -------------------------------------------------------------------- KTAP
+
+
+class Result:
+    """One "ok"/"not ok" line, with the subtest block that preceded it."""
+
+    def __init__(self, ok, number, name, directive, line):
+        self.ok, self.number, self.name = ok, number, name
+        self.directive, self.line = directive, line
+        self.block = None
+
+    @property
+    def skipped(self):
+        return self.directive.upper().startswith("SKIP")
+
+
+class Block:
+    """A KTAP document or a nested subtest: header, plan, results."""
+
+    def __init__(self, indent, name=None):
+        self.indent = indent
+        self.name = name
+        self.plan = None
+        self.results = []
+        self.closed = False
+
+
+class KtapReport:
+    def __init__(self):
+        self.top = None
+        self.errors = []      # structural problems: missing/ill-formed lines
+        self.failures = []    # "suite.case" paths of "not ok" results
+        self.last_seen = None  # most recent test started or finished
+
+    @property
+    def suites(self):
+        return self.top.results if self.top else []
+
+
+RESULT_RE = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*"
+                       r"(?:#\s*(.*))?$")
+PLAN_RE = re.compile(r"^1\.\.(\d+)$")
+
+
+class _Parser:
+    """Strict KTAP v1: every block has "KTAP version 1" and a plan, plans
+    match the results, results are numbered 1..N in order, a subtest's
+    result line names the "# Subtest:" it closes. Lines that are not KTAP
+    (kernel log messages) are ignored."""
+
+    def __init__(self):
+        self.rep = KtapReport()
+        self.stack = []
+
+    def where(self, upto=None):
+        blocks = self.stack[1:upto]
+        return ".".join(b.name or "?" for b in blocks) or "top level"
+
+    def err(self, msg):
+        self.rep.errors.append(msg)
+
+    def check_count(self, block, where, why):
+        have = len(block.results)
+        if block.plan is None:
+            self.err("%s: no plan line '1..N'" % where)
+        elif have < block.plan:
+            missing = str(block.plan) if have + 1 == block.plan else \
+                "%d..%d" % (have + 1, block.plan)
+            self.err("%s: plan 1..%d but %d result%s (missing %s; %s)" %
+                     (where, block.plan, have, "" if have == 1 else "s",
+                      missing, why))
+
+    def pop(self, why):
+        """Close the innermost subtest; returns it."""
+        where = self.where()
+        blk = self.stack.pop()
+        self.check_count(blk, where, why)
+        return blk
+
+    def add_result(self, m, line, closes):
+        cur = self.stack[-1]
+        names = [b.name or "?" for b in self.stack[1:]]
+        where = ".".join(names) or "top level"
+        res = Result(m.group(1) == "ok", int(m.group(2)),
+                     (m.group(3) or "").strip(), (m.group(4) or "").strip(),
+                     line.strip())
+        res.block = closes
+        if cur.plan is None:
+            self.err("%s: result '%s' before the plan line" %
+                     (where, res.line))
+        elif len(cur.results) >= cur.plan:
+            self.err("%s: result '%s' beyond plan 1..%d" %
+                     (where, res.line, cur.plan))
+        if res.number != len(cur.results) + 1:
+            self.err("%s: result '%s' numbered %d, expected %d" %
+                     (where, res.line, res.number, len(cur.results) + 1))
+        failed_child = False
+        if closes is not None:
+            if closes.name is None:
+                self.err("%s: subtest closed by '%s' has no '# Subtest:' "
+                         "line" % (where, res.line))
+            elif res.name != closes.name:
+                self.err("%s: result '%s' closes subtest '%s'" %
+                         (where, res.line, closes.name))
+            failed_child = any(not r.ok for r in closes.results)
+            if res.ok and failed_child:
+                self.err("%s: '%s' says ok but a case in it failed" %
+                         (where, res.line))
+        cur.results.append(res)
+        full = ".".join(names + [res.name or str(res.number)])
+        self.rep.last_seen = full
+        if not res.ok and not failed_child:
+            self.rep.failures.append(full)
+
+    def parse(self, text):
+        rep = self.rep
+        lines = text.replace("\r", "").split("\n")
+        try:
+            start = [l.rstrip() for l in lines].index("KTAP version 1")
+        except ValueError:
+            self.err("no 'KTAP version 1' line: the tests never started")
+            return rep
+        rep.top = Block(0)
+        self.stack = [rep.top]
+        for raw in lines[start + 1:]:
+            line = raw.rstrip()
+            body = line.lstrip(" ")
+            if not body:
+                continue
+            indent = len(line) - len(body)
+            cur = self.stack[-1]
+            if body == "KTAP version 1":
+                if indent == cur.indent and len(self.stack) > 1:
+                    # Next subtest began before this one's result line.
+                    name = self.where()
+                    self.pop("no result line follows it")
+                    self.err("%s: no result line" % name)
+                    cur = self.stack[-1]
+                if indent == cur.indent + 4:
+                    self.stack.append(Block(indent))
+                else:
+                    self.err("%s: 'KTAP version 1' at indent %d" %
+                             (self.where(), indent))
+                continue
+            m = RESULT_RE.match(body)
+            if indent < cur.indent:
+                if not m:
+                    continue  # log message while a subtest runs
+                while self.stack[-1].indent > indent:
+                    inner = self.pop("its result line came early")
+                    if self.stack[-1].indent == indent:
+                        self.add_result(m, line, inner)
+                    else:
+                        self.err("%s: no result line" %
+                                 (inner.name or "unnamed subtest"))
+                continue
+            if indent > cur.indent:
+                continue  # deeper diagnostics
+            if body.startswith("# Subtest:"):
+                if cur.name is not None or cur.results or cur is rep.top:
+                    self.err("%s: stray '%s'" % (self.where(), body))
+                else:
+                    cur.name = body[len("# Subtest:"):].strip()
+                    rep.last_seen = self.where() + " (started, no case done)"
+                continue
+            if body.startswith("#"):
+                continue
+            pm = PLAN_RE.match(body)
+            if pm:
+                if cur.plan is not None or cur.results:
+                    self.err("%s: unexpected plan line '%s'" %
+                             (self.where(), body))
+                else:
+                    cur.plan = int(pm.group(1))
+                continue
+            if m:
+                self.add_result(m, line, None)
+        while len(self.stack) > 1:
+            name = self.where()
+            self.pop("the log ends inside it")
+            self.err("%s: no result line (the log ends inside it)" % name)
+        self.check_count(rep.top, "top level", "the log ends early")
+        return rep
+
+
+def parse_ktap(text):
+    return _Parser().parse(text)
+
+# ------------------------------------------------------------------ builds
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def run_quiet(cmd, logf, **kw):
+    """Run cmd with output appended to logf; True on success."""
+    with open(logf, "a") as f:
+        f.write("$ %s\n" % " ".join(cmd))
+        f.flush()
+        return subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, **kw).returncode == 0
+
+
+def tail(path, n):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().replace("\r", "").splitlines()[-n:]
+    except OSError:
+        return []
+
+
+def config_lines(path):
+    """Significant lines of a .config ("CONFIG_X=v", "# CONFIG_X is not set")."""
+    try:
+        with open(path) as f:
+            return [l.rstrip("\n") for l in f
+                    if l.startswith("CONFIG_") or l.endswith(" is not set\n")]
+    except OSError:
+        return None
+
+
+def build_config(defconfig, fragments, outdir, logs, jobs):
+    """Configure defconfig + fragments in outdir and build; returns an error
+    string or None. .config is only rewritten when it changes, so a second
+    run is a no-op build."""
+    os.makedirs(logs, exist_ok=True)
+    name = os.path.basename(outdir)
+    logf = os.path.join(logs, "build-%s.log" % name)
+    open(logf, "w").close()
+    scratch = os.path.join(outdir, ".kconfig-merge")
+    os.makedirs(scratch, exist_ok=True)
+    make = ["make", "-C", SRCTREE, "O=" + scratch]
+    if not run_quiet(make + [defconfig], logf):
+        return "configuring %s failed (%s)" % (defconfig, logf)
+    frag_lines = []
+    with open(os.path.join(scratch, ".config"), "a") as cfg:
+        for frag in fragments:
+            fpath = os.path.join(SRCTREE, "configs", "fragments", frag)
+            try:
+                with open(fpath) as f:
+                    text = f.read()
+            except OSError as e:
+                return "fragment %s: %s" % (frag, e)
+            cfg.write(text)
+            frag_lines += [l.strip() for l in text.splitlines()
+                           if l.startswith("CONFIG_") or
+                           l.strip().endswith(" is not set")]
+    if not run_quiet(make + ["olddefconfig"], logf):
+        return "merging fragments failed (%s)" % logf
+    new = os.path.join(scratch, ".config")
+    final = config_lines(new)
+    dropped = [l for l in frag_lines if l not in final and
+               not (l.endswith(" is not set") and
+                    l.split()[1] + "=y" not in final)]
+    if dropped:
+        log("  note: %s: fragment lines not in the result (unmet "
+            "dependencies): %s" % (name, ", ".join(dropped)))
+    dot = os.path.join(outdir, ".config")
+    if config_lines(dot) != final:
+        shutil.copyfile(new, dot)
+    log("  BUILD    %s" % name)
+    if not run_quiet(["make", "-C", SRCTREE, "O=" + outdir, "-j%d" % jobs],
+                     logf):
+        for l in tail(logf, 25):
+            log("    " + l)
+        return "build failed (%s)" % logf
+    return None
+
+
+def make_iso(kernel, iso, cmdline, logf):
+    """(Re)make iso when the kernel or the command line changed."""
+    stamp = iso + ".cmdline"
+    try:
+        fresh = (os.path.getmtime(iso) >= os.path.getmtime(kernel) and
+                 open(stamp).read() == cmdline)
+    except OSError:
+        fresh = False
+    if fresh:
+        return None
+    if not run_quiet([os.path.join(SRCTREE, "scripts", "mkiso.sh"), kernel,
+                      iso, cmdline], logf):
+        return "mkiso.sh failed (%s)" % logf
+    with open(stamp, "w") as f:
+        f.write(cmdline)
+    return None
+
+# ---------------------------------------------------------------- emulators
+
+
+def kernel_cmdline(profile, extra=""):
+    parts = [profile.cmdline, extra, "panic=exit"]
+    return " ".join(p for p in parts if p)
+
+
+def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
+                 interactive=False):
+    cmd = ["qemu-system-x86_64", "-M", profile.machine, "-cpu", profile.cpu,
+           "-m", profile.memory, "-smp", profile.smp, "-no-reboot"]
+    if interactive:
+        cmd += ["-serial", "mon:stdio"]
+        if not os.environ.get("DISPLAY"):
+            cmd += ["-display", "none"]
+    else:
+        cmd += ["-display", "none", "-monitor", "none",
+                "-serial", "file:" + serial]
+    cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    for dev in profile.devices:
+        cmd += ["-device", dev]
+    if profile.firmware == "ovmf":
+        vars_copy = os.path.join(workdir, "%s.OVMF_VARS.fd" % profile.name)
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" +
+                OVMF_CODE, "-drive", "if=pflash,format=raw,file=" + vars_copy]
+    if profile.boot == "kernel":
+        cmd += ["-kernel", kernel, "-append", cmdline]
+    else:
+        cmd += ["-cdrom", iso, "-boot", "d"]
+    return cmd
+
+
+def bochs_command(profile, iso, serial, workdir):
+    """bochs has no headless display here: "term" under a pseudo-terminal
+    (script), "-rc" with "c" so its debugger just continues."""
+    rc = os.path.join(workdir, "%s.bochsrc" % profile.name)
+    cont = os.path.join(workdir, "%s.bochs-continue" % profile.name)
+    with open(rc, "w") as f:
+        f.write("""# generated by run-profiles.py for %(name)s
+config_interface: textconfig
+display_library: term
+megs: %(mem)s
+cpu: model=%(cpu)s, count=%(smp)s, ips=200000000, reset_on_triple_fault=0
+romimage: file=%(bios)s
+vgaromimage: file=%(vga)s
+ata0-master: type=cdrom, path=%(iso)s, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=%(serial)s
+log: %(log)s
+panic: action=fatal
+error: action=report
+info: action=ignore
+debug: action=ignore
+clock: sync=none, time0=local
+""" % {"name": profile.name, "mem": profile.memory, "cpu": profile.cpu,
+            "smp": profile.smp, "bios": BOCHS_BIOS, "vga": BOCHS_VGA,
+            "iso": iso, "serial": serial,
+            "log": os.path.join(workdir, "%s.bochs.log" % profile.name)})
+    with open(cont, "w") as f:
+        f.write("c\n")
+    inner = "bochs -q -f %s -rc %s" % (rc, cont)
+    return ["script", "-qfec", inner, "/dev/null"]
+
+
+def descendants(pid):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c in kids.get(p, []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def kill_tree(proc):
+    for p in descendants(proc.pid) + [proc.pid]:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+    proc.wait()
+
+
+def run_emulator(cmd, emu_log, timeout):
+    """Returns (exit code or None on timeout, seconds)."""
+    env = dict(os.environ)
+    if not env.get("TERM") or env["TERM"] == "dumb":
+        env["TERM"] = "xterm"  # bochs' term display needs curses
+    t0 = time.monotonic()
+    with open(emu_log, "w") as f:
+        f.write("$ %s\n" % " ".join(cmd))
+        f.flush()
+        proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env,
+                                start_new_session=True)
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_tree(proc)
+            rc = None
+    return rc, time.monotonic() - t0
+
+# ------------------------------------------------------------------ judging
+
+
+class Outcome:
+    def __init__(self, profile):
+        self.profile = profile
+        self.errors = []
+        self.seconds = 0.0
+        self.report = None
+        self.serial = None
+
+    @property
+    def passed(self):
+        return not self.errors
+
+    def counts(self):
+        suites = self.report.suites if self.report else []
+        ok = sum(1 for s in suites if s.ok)
+        cases = [c for s in suites if s.block for c in s.block.results]
+        return (ok, len(suites), sum(1 for c in cases if c.ok), len(cases))
+
+
+def judge(profile, text, rc, timed_out, timeout, emulator):
+    """Every reason the run failed, as messages naming what went wrong."""
+    errors = []
+    rep = parse_ktap(text)
+    panic = PANIC_RE.search(text)
+    if timed_out:
+        errors.append("timed out after %ds; last test seen: %s" %
+                      (timeout, rep.last_seen or
+                       ("none (KTAP started)" if rep.top else
+                        "none (KTAP never started)")))
+    if panic:
+        errors.append("panic: '%s'" % panic.group(0).strip())
+    if rep.failures:
+        errors.append("not ok: %s" % ", ".join(rep.failures))
+    if not timed_out or rep.top:
+        errors += ["KTAP: " + e for e in rep.errors]
+    for rx in profile.expect:
+        if not rx.search(text) and not timed_out:
+            errors.append("expected /%s/ not in the serial log" % rx.pattern)
+    if not timed_out and emulator == "qemu":
+        verdict = QEMU_EXIT.get(rc)
+        want = "panic" if panic else \
+            ("fail" if rep.failures else "pass")
+        if verdict is None:
+            errors.append("QEMU exited with %s: no isa-debug-exit (reset, "
+                          "triple fault or emulator error?)" % rc)
+        elif verdict != want and not (want == "pass" and rep.errors):
+            errors.append("QEMU exit code %d (kernel said %s) disagrees with "
+                          "the log (%s)" % (rc, verdict, want))
+    elif not timed_out and rc != 1:
+        # bochs exits 1 on the "Shutdown" port; anything else is a crash.
+        errors.append("bochs exited with %s instead of a shutdown-port "
+                      "exit" % rc)
+    return errors, rep
+
+
+def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
+                build_errors=None):
+    out = Outcome(profile)
+    timeout = timeout or int(profile.timeout)
+    cfgdir = os.path.join(builddir, profile.config_name)
+    if build_errors and build_errors.get(profile.config_name):
+        out.errors.append(build_errors[profile.config_name])
+        return out
+    kernel = os.path.join(cfgdir, "purevisor.elf")
+    cmdline = kernel_cmdline(profile, extra_cmdline)
+    tag = profile.name + ("-" + extra_cmdline.replace(" ", "_").replace(
+        "=", "-").replace(".", "-") if extra_cmdline else "")
+    serial = os.path.join(logs, tag + ".log")
+    emu_log = os.path.join(logs, tag + ".emu.log")
+    iso = os.path.join(cfgdir, tag + ".iso")
+    if profile.boot == "iso":
+        err = make_iso(kernel, iso, cmdline, emu_log)
+        if err:
+            out.errors.append(err)
+            return out
+    open(serial, "w").close()
+    if profile.emulator == "qemu":
+        cmd = qemu_command(profile, kernel, iso, serial, cmdline, logs)
+    else:
+        cmd = bochs_command(profile, iso, serial, logs)
+    rc, out.seconds = run_emulator(cmd, emu_log, timeout)
+    with open(serial, errors="replace") as f:
+        text = f.read()
+    out.serial = serial
+    out.errors, out.report = judge(profile, text, rc, rc is None, timeout,
+                                   profile.emulator)
+    return out
+
+
+def build_all(profiles, builddir, logs, jobs):
+    errors = {}
+    for p in profiles:
+        if p.config_name in errors:
+            continue
+        errors[p.config_name] = build_config(
+            p.defconfig, p.fragment_list,
+            os.path.join(builddir, p.config_name), logs, jobs)
+    return errors
+
+
+def print_table(outcomes, verbose):
+    log("")
+    log("%-16s %-6s %7s %7s %9s" % ("PROFILE", "RESULT", "TIME", "SUITES",
+                                     "CASES"))
+    for o in outcomes:
+        so, st, co, ct = o.counts()
+        log("%-16s %-6s %6.1fs %7s %9s" % (o.profile.name,
+                                            "PASS" if o.passed else "FAIL",
+                                            o.seconds, "%d/%d" % (so, st),
+                                            "%d/%d" % (co, ct)))
+        for e in o.errors:
+            log("  %s: %s" % (o.profile.name, e))
+        if not o.passed and verbose and o.serial:
+            log("  --- last 40 lines of %s ---" % o.serial)
+            for l in tail(o.serial, 40):
+                log("  | " + l)
+
+
+def write_result(path, passed, failed):
+    if path:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("%d %d\n" % (passed, failed))
+
+# -------------------------------------------------------------------- modes
+
+
+def cmd_list(profiles):
+    for p in profiles.values():
+        log("%-16s %-7s %-5s %-6s %s" % (p.name, p.emulator, p.firmware,
+                                          p.boot, p.description))
+        log("%16s config %s, cpu %s, %s CPUs, %s MiB, timeout %ss" %
+            ("", p.config_name, p.cpu, p.smp, p.memory, p.timeout))
+    return 0
+
+
+def cmd_run(args, profiles):
+    names = args.profiles or list(profiles)
+    sel = []
+    for n in names:
+        if n not in profiles:
+            log("error: no profile '%s' (--list shows them)" % n)
+            return 2
+        sel.append(profiles[n])
+    os.makedirs(args.logs, exist_ok=True)
+    build_errors = {} if args.no_build else \
+        build_all(sel, args.build_dir, args.logs, args.jobs)
+    outcomes = []
+    for p in sel:
+        if build_errors.get(p.config_name):
+            outcomes.append(run_profile(p, args.build_dir, args.logs,
+                                        build_errors=build_errors))
+            continue
+        log("  BOOT     %s (%s, %s, timeout %ss)" %
+            (p.name, p.emulator, p.boot, args.timeout or p.timeout))
+        o = run_profile(p, args.build_dir, args.logs,
+                        extra_cmdline=args.cmdline or "",
+                        timeout=args.timeout, build_errors=build_errors)
+        outcomes.append(o)
+        if not o.passed and not args.keep_going and p is not sel[-1]:
+            log("  stopping after the first failure (--keep-going runs "
+                "the rest)")
+            break
+    print_table(outcomes, args.verbose)
+    passed = sum(1 for o in outcomes if o.passed)
+    failed = len(sel) - passed
+    write_result(args.result, passed, failed)
+    log("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def cmd_interactive(args, profiles):
+    p = profiles.get(args.interactive)
+    if p is None:
+        log("error: no profile '%s'" % args.interactive)
+        return 2
+    cmdline = args.cmdline or ""
+    os.makedirs(args.logs, exist_ok=True)
+    if p.boot == "iso":
+        err = make_iso(args.kernel, args.iso, cmdline,
+                       os.path.join(args.logs, "run-mkiso.log"))
+        if err:
+            log("error: " + err)
+            return 1
+    if p.emulator == "bochs":
+        serial = os.path.join(args.logs, "run-bochs.log")
+        cmd = bochs_command(p, args.iso, serial, args.logs)
+        log("bochs: serial output goes to %s; quit with Ctrl-C" % serial)
+    else:
+        cmd = qemu_command(p, args.kernel, args.iso, None, cmdline,
+                           args.logs, interactive=True)
+        if args.gdb:
+            cmd += ["-s", "-S"]
+        log("QEMU (%s): serial on this terminal; quit with Ctrl-A X" % p.name)
+    if args.gdb:
+        log("halted with a gdb stub on :1234; attach with:")
+        log("  gdb %s -ex 'target remote :1234'" % args.kernel)
+    log("$ " + " ".join(cmd))
+    sys.stdout.flush()
+    os.execvp(cmd[0], cmd)
+
+
+def cmd_sum(files):
+    passed = failed = 0
+    for fn in files:
+        try:
+            with open(fn) as f:
+                nums = [int(x) for x in f.read().split() if x.isdigit()]
+            p, fl = nums[-2], nums[-1]
+        except (OSError, ValueError, IndexError):
+            log("  %s: no result (stage did not finish): counted as 1 "
+                "failure" % fn)
+            p, fl = 0, 1
+        passed += p
+        failed += fl
+    log("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+BENCH_LINE = re.compile(r"^boot: \d+ CPUs online")
+BENCH_TSC = re.compile(r"\btsc[=: ]+(\d+)", re.I)
+
+
+def boot_cost(kernel, logs):
+    """Boot under -icount shift=0 (one TSC tick per guest instruction) and
+    read the TSC the kernel prints on its "CPUs online" line."""
+    serial = os.path.join(logs, "bench-boot.log")
+    open(serial, "w").close()
+    cmd = ["qemu-system-x86_64", "-M", "pc", "-cpu", "EPYC", "-m", "256",
+           "-smp", "2", "-icount", "shift=0", "-display", "none",
+           "-monitor", "none", "-no-reboot", "-serial", "file:" + serial,
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+           "-kernel", kernel, "-append", "panic=exit"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL)
+    line = None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and proc.poll() is None:
+        with open(serial, errors="replace") as f:
+            for l in f:
+                if BENCH_LINE.search(l):
+                    line = l.strip()
+                    break
+        if line:
+            break
+        time.sleep(0.2)
+    if proc.poll() is None:
+        kill_tree(proc)
+    if not line:
+        return "n/a (no 'CPUs online' line within 20 s)"
+    m = BENCH_TSC.search(line)
+    if not m:
+        return "n/a (kernel prints no TSC on '%s')" % line
+    return "%s instructions (entry to '%s')" % (m.group(1), line)
+
+
+def cmd_bench(args, profiles):
+    defconfigs = sorted(f for f in os.listdir(os.path.join(SRCTREE, "configs"))
+                        if f.endswith("_defconfig"))
+    os.makedirs(args.logs, exist_ok=True)
+    rows, bad = [], 0
+    for d in defconfigs:
+        outdir = os.path.join(args.build_dir, d[:-len("_defconfig")])
+        err = build_config(d, [], outdir, args.logs, args.jobs)
+        if err:
+            log("  %s: %s" % (d, err))
+            bad += 1
+            continue
+        kernel = os.path.join(outdir, "purevisor.elf")
+        sz = subprocess.run(["size", kernel], capture_output=True,
+                            text=True).stdout.splitlines()[-1].split()
+        rows.append((d, sz[0], sz[1], sz[2], os.path.getsize(kernel)))
+    log("")
+    log("Image sizes (bytes, from size(1)):")
+    log("%-24s %9s %9s %9s %9s" % ("DEFCONFIG", "TEXT", "DATA", "BSS",
+                                    "FILE"))
+    for r in rows:
+        log("%-24s %9s %9s %9s %9d" % r)
+    amd = os.path.join(args.build_dir, "qemu-amd", "purevisor.elf")
+    if os.path.exists(amd):
+        log("")
+        log("Boot cost (qemu-amd, -icount shift=0): %s" %
+            boot_cost(amd, args.logs))
+    return 1 if bad else 0
+
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Boot PureVisor test profiles (tests/profiles/*.profile)"
+        " and judge their KTAP output.")
+    ap.add_argument("profiles", nargs="*", help="profiles to run (all)")
+    ap.add_argument("--list", action="store_true", help="list profiles")
+    ap.add_argument("-k", "--keep-going", action="store_true",
+                    help="run every profile even after a failure")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print the last 40 serial lines of failed runs")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use the kernels already in the build directory")
+    ap.add_argument("--build-dir", default=os.path.join(SRCTREE, "build"))
+    ap.add_argument("--logs", help="log directory (BUILD_DIR/logs)")
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=int, help="override every timeout (s)")
+    ap.add_argument("--cmdline", help="extra kernel command line")
+    ap.add_argument("--result", help="write 'PASSED FAILED' to this file")
+    ap.add_argument("--selftest", action="store_true",
+                    help="parser tests + injected failures must be caught")
+    ap.add_argument("--bench", action="store_true",
+                    help="image sizes per defconfig and boot cost")
+    ap.add_argument("--sum", nargs="+", metavar="FILE",
+                    help="add up result files, print 'N passed, N failed'")
+    ap.add_argument("--interactive", metavar="PROFILE",
+                    help="boot PROFILE's machine with serial on stdio")
+    ap.add_argument("--kernel", help="kernel for --interactive")
+    ap.add_argument("--iso", help="ISO for --interactive")
+    ap.add_argument("--gdb", action="store_true",
+                    help="with --interactive: halt, gdb stub on :1234")
+    args = ap.parse_args(argv)
+    args.build_dir = os.path.abspath(args.build_dir)
+    args.logs = os.path.abspath(args.logs or
+                                os.path.join(args.build_dir, "logs"))
+    if args.sum:
+        return cmd_sum(args.sum)
+    try:
+        profiles = load_profiles()
+    except (ProfileError, OSError) as e:
+        log("error: %s" % e)
+        return 2
+    if args.list:
+        return cmd_list(profiles)
+    if args.interactive:
+        return cmd_interactive(args, profiles)
+    if args.selftest:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location(
+            "run_profiles_selftest",
+            os.path.join(SRCTREE, "scripts", "run-profiles-selftest.py"))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod.selftest(sys.modules[__name__], args, profiles)
+    if args.bench:
+        return cmd_bench(args, profiles)
+    return cmd_run(args, profiles)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
