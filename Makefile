@@ -60,6 +60,24 @@ endif
 include $(srctree)/scripts/Makefile.run
 include $(srctree)/scripts/Makefile.test
 
+# clean keeps the configuration; distclean also drops it and test builds.
+clean:
+	$(quiet) CLEAN $(objtree)
+	$(Q)find $(objtree) \( -name '*.o' -o -name '*.d' \) -not -path '*/.git/*' -delete
+	$(Q)rm -f $(objtree)/purevisor.elf $(objtree)/purevisor.iso \
+		$(objtree)/purevisor.dis $(objtree)/System.map \
+		$(objtree)/.ksyms*.S $(objtree)/.tmp*.elf $(objtree)/arch/x86/kernel.lds
+	$(Q)rm -rf $(objtree)/logs
+
+distclean mrproper: clean
+	$(Q)rm -rf $(objtree)/.config $(objtree)/.config.old $(objtree)/defconfig \
+		$(objtree)/.defconfig-name $(objtree)/include/config \
+		$(objtree)/include/generated
+	$(Q)rm -rf $(srctree)/build $(srctree)/tests/unit/build \
+		$(srctree)/tests/bench/build $(srctree)/tests/fuzz/build
+
+.PHONY: clean distclean mrproper
+
 help:
 	@echo 'PureVisor build targets'
 	@echo

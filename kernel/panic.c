@@ -79,6 +79,10 @@ void backtrace_from(u64 rip, u64 rbp)
 {
 	kprint("Call trace:\n");
 	print_addr(rip);
+	if (!IS_ENABLED(CONFIG_FRAME_POINTER)) {
+		kprint("  (no frame pointers: CONFIG_FRAME_POINTER=n)\n");
+		return;
+	}
 	/* Frame records are {saved rbp, return address}; stop on nonsense. */
 	for (int depth = 0; depth < 32 && rbp; depth++) {
 		const u64 *frame = (const u64 *)rbp;

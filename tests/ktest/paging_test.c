@@ -377,8 +377,7 @@ static void ioremap_is_uncached(struct ktest *t)
 	KTEST_ASSERT(t, io != NULL);
 	KTEST_EXPECT(t, (u64)(__force uintptr_t)io >= IOREMAP_BASE);
 	KTEST_EXPECT_EQ(t, (u64)(__force uintptr_t)io & 0xFFF, 0x10);
-	KTEST_EXPECT_EQ(t, mmio_read32(io),
-			0xCAFEF00D);
+	KTEST_EXPECT_EQ(t, mmio_read32(io), 0xCAFEF00D);
 	KTEST_EXPECT_EQ(t,
 			lookup(&kernel_pgtable, (u64)(__force uintptr_t)io,
 			       &got, &f),
