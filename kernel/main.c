@@ -97,6 +97,8 @@ void kmain(u32 magic, u64 info_phys)
 
 	virt_select_backend();
 
+	/* [virt] enable the backend on every CPU, create VMs from boot modules */
+
 	if (IS_ENABLED(CONFIG_KTEST))
 		ktest_run_all();
 
