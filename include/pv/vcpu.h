@@ -23,7 +23,7 @@ struct vcpu_seg {
 	bool unusable;
 };
 
-#define SEG_ATTR_TYPE(a) ((a) & 0xF)
+#define SEG_ATTR_TYPE(a) ((a)&0xF)
 #define SEG_ATTR_S (1u << 4)
 #define SEG_ATTR_DPL(a) (((a) >> 5) & 3)
 #define SEG_ATTR_P (1u << 7)

@@ -55,11 +55,16 @@ static void call_ipi(struct trap_frame *tf, void *data)
 	__atomic_store_n(&pc->call_done, req, __ATOMIC_RELEASE);
 }
 
+void (*idle_work)(void);
+
 static void __noreturn idle_loop(void)
 {
 	irq_enable();
-	for (;;)
+	for (;;) {
 		halt();
+		if (READ_ONCE(idle_work))
+			idle_work();
+	}
 }
 
 int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Pick the virtualization backend: built in, and usable on this CPU. */
 #include <pv/printk.h>
+#include <pv/vcpu.h>
 #include <asm/cpufeature.h>
 
 enum virt_backend virt_backend;
@@ -25,6 +26,8 @@ enum virt_backend virt_select_backend(void)
 
 	switch (virt_backend) {
 	case VIRT_SVM:
+		if (IS_ENABLED(CONFIG_SVM))
+			vcpu_ops = &svm_vcpu_ops;
 		pr_info("virt: backend SVM (AMD-V): %u ASIDs, NPT %s, nRIP %s, flush-by-ASID %s\n",
 			svm_caps.nr_asids, svm_caps.npt ? "yes" : "no",
 			svm_caps.nrip ? "yes"
@@ -36,6 +39,8 @@ enum virt_backend virt_select_backend(void)
 			vmx_caps.revision, vmx_caps.ept ? "yes" : "no",
 			vmx_caps.vpid ? "yes" : "no",
 			vmx_caps.unrestricted_guest ? "yes" : "no");
+		if (IS_ENABLED(CONFIG_VMX))
+			vcpu_ops = &vmx_vcpu_ops;
 		break;
 	case VIRT_NONE:
 		pr_warn("virt: no usable backend: SVM: %s; VMX: %s\n", svm_why,

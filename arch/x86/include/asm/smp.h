@@ -36,5 +36,9 @@ int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg,
 
 bool cpu_online(unsigned int cpu);
 
+/* Run by every AP's idle loop after each wake-up, interrupts on (virt/
+ * runs vCPUs from here: never inside an IPI handler). */
+extern void (*idle_work)(void);
+
 #endif
 #endif

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The operator's monitor on the hypervisor's serial console. The boot CPU
+ * polls the UART between its other work; a line is one command:
+ *   help | vms | exits NAME | pause NAME | resume NAME | reset NAME |
+ *   destroy NAME
+ */
+#include <pv/printk.h>
+#include <pv/string.h>
+#include <asm/io.h>
+#include "virt.h"
+
+#define LINE_MAX 64
+
+static char line[LINE_MAX];
+static unsigned int len;
+
+static void print_vm(struct vm *vm, void *arg)
+{
+	kprint("  %-16s %-8s %u vCPU%s %4llu MiB", vm->name,
+	       vm_state_name(vm->state), vm->nr_vcpus,
+	       vm->nr_vcpus == 1 ? " " : "s",
+	       (unsigned long long)(vm->ram_size >> 20));
+	if (vm->state == VM_STOPPED)
+		kprint("  %s: %s", vm_stop_reason_name(vm->stop_reason),
+		       vm->stop_msg);
+	kprint("\n");
+}
+
+void vm_print_exits(struct vm *vm)
+{
+	u64 total = 0;
+
+	for (unsigned int r = 0; r < EXIT_NR; r++)
+		total += vm->stats.exits[r];
+	kprint("[%s] %s, %llu exits:", vm->name, vm_state_name(vm->state),
+	       (unsigned long long)total);
+	for (unsigned int r = 0; r < EXIT_NR; r++)
+		if (vm->stats.exits[r])
+			kprint(" %s=%llu", vcpu_exit_name(r),
+			       (unsigned long long)vm->stats.exits[r]);
+	kprint("\n[%s] unclaimed pio r/w %llu/%llu, mmio r/w %llu/%llu, npf_unbacked %llu, msr_gp %llu, cpuid_unknown %llu, emulation_failures %llu\n",
+	       vm->name, (unsigned long long)vm->pio.unclaimed_reads,
+	       (unsigned long long)vm->pio.unclaimed_writes,
+	       (unsigned long long)vm->mmio.unclaimed_reads,
+	       (unsigned long long)vm->mmio.unclaimed_writes,
+	       (unsigned long long)vm->stats.npf_unbacked,
+	       (unsigned long long)vm->stats.msr_gp,
+	       (unsigned long long)vm->stats.cpuid_unknown_leaves,
+	       (unsigned long long)vm->stats.emulation_failures);
+	if (vm->state == VM_STOPPED)
+		kprint("[%s] stopped: %s (%s, status %#x)\n", vm->name,
+		       vm->stop_msg, vm_stop_reason_name(vm->stop_reason),
+		       vm->exit_status);
+}
+
+static void summary_one(struct vm *vm, void *arg)
+{
+	vm_print_exits(vm);
+}
+
+void vm_print_summary(void)
+{
+	kprint("virt: summary of all VMs\n");
+	vm_for_each(summary_one, NULL);
+}
+
+/* Splits "cmd arg"; returns arg or "" */
+static const char *split(char *s)
+{
+	char *sp = strchr(s, ' ');
+
+	if (!sp)
+		return "";
+	*sp++ = '\0';
+	while (*sp == ' ')
+		sp++;
+	return sp;
+}
+
+int monitor_exec(const char *cmdline)
+{
+	char buf[LINE_MAX];
+	const char *arg;
+	struct vm *vm;
+	int r = 0;
+
+	strlcpy(buf, cmdline, sizeof(buf));
+	arg = split(buf);
+	if (!buf[0])
+		return 0;
+	if (!strcmp(buf, "help")) {
+		kprint("monitor: help | vms | exits NAME | pause NAME | resume NAME | reset NAME | destroy NAME\n");
+		return 0;
+	}
+	if (!strcmp(buf, "vms")) {
+		kprint("  name             state    vcpus   memory\n");
+		vm_for_each(print_vm, NULL);
+		return 0;
+	}
+	if (strcmp(buf, "exits") && strcmp(buf, "pause") &&
+	    strcmp(buf, "resume") && strcmp(buf, "reset") &&
+	    strcmp(buf, "destroy")) {
+		kprint("monitor: unknown command '%s' (try help)\n", buf);
+		return -1;
+	}
+	vm = vm_find(arg);
+	if (!vm) {
+		kprint("monitor: no VM named '%s'\n", arg);
+		return -1;
+	}
+	if (!strcmp(buf, "exits"))
+		vm_print_exits(vm);
+	else if (!strcmp(buf, "pause"))
+		r = vm_pause(vm);
+	else if (!strcmp(buf, "resume"))
+		r = vm_resume(vm);
+	else if (!strcmp(buf, "reset"))
+		r = vm_reset(vm);
+	else
+		vm_destroy(vm);
+	kprint("monitor: %s %s: %s\n", buf, arg, r ? "failed" : "done");
+	return r;
+}
+
+void monitor_poll(void)
+{
+#ifdef CONFIG_SERIAL_CONSOLE
+	const u16 port = CONFIG_SERIAL_PORT;
+
+	/* Bounded: a stream of input must not starve the caller. */
+	for (int i = 0; i < 64 && (inb(port + 5) & 0x01); i++) {
+		char c = (char)inb(port);
+
+		if (c == '\r' || c == '\n') {
+			if (!len)
+				continue;
+			line[len] = '\0';
+			len = 0;
+			kprint("\n");
+			monitor_exec(line);
+		} else if ((c == 0x7F || c == 0x08) && len) {
+			len--;
+		} else if (c >= 0x20 && c < 0x7F && len < LINE_MAX - 1) {
+			line[len++] = c;
+			kprint("%c", c); /* echo */
+		}
+	}
+#endif
+}
