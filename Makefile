@@ -43,7 +43,8 @@ autoconf-h := $(objtree)/include/generated/autoconf.h
 
 # Targets that do not need a configuration.
 no-config-targets := %config help clean distclean mrproper deps \
-	check check-unit check-profiles check-selftest check-format bench fuzz
+	check check-unit check-profiles check-selftest check-format bench fuzz \
+	guests
 config-only := $(if $(MAKECMDGOALS),$(if $(filter-out $(no-config-targets),$(MAKECMDGOALS)),,y),)
 
 .DEFAULT_GOAL := all
@@ -59,6 +60,7 @@ endif
 
 include $(srctree)/scripts/Makefile.run
 include $(srctree)/scripts/Makefile.test
+include $(srctree)/scripts/Makefile.guests
 
 # clean keeps the configuration; distclean also drops it and test builds.
 clean:
@@ -90,6 +92,7 @@ help:
 	@echo 'Build:'
 	@echo '  all (default)      - purevisor.elf, System.map'
 	@echo '  iso                - GRUB BIOS+UEFI ISO (purevisor.iso)'
+	@echo '  guests             - test guests + VM configs into $$(O)/guests/'
 	@echo '  disasm             - purevisor.dis (objdump -d)'
 	@echo '  symbols            - System.map (sorted symbol table)'
 	@echo '  clean / distclean  - remove build outputs / and the configuration'

@@ -133,6 +133,20 @@ def _judge_cases(rp):
     errs, _ = rp.judge(fp2, GOOD, 1, False, 30, "qemu")
     out.append(("judge: missing expect line", errs,
                 r"expected /\^smp: 4 CPUs online/"))
+    # Guests' KTAP arrives as "[vm] ..." lines among the kernel's.
+    fp3 = _FakeProfile()
+    fp3.guest_list = ["g1", "g2"]
+    glog = ("boot\n[g1] KTAP version 1\n[g2] KTAP version 1\n[g1] 1..2\n"
+            "[g2] 1..1\n[g1] ok 1 a\n[g2] not ok 1 b\nvm g2: exited\n")
+    errs, _ = rp.judge(fp3, glog, 1, False, 30, "qemu")
+    out.append(("judge: guest case failure named", errs,
+                r"^guest g2: not ok: b$"))
+    out.append(("judge: guest KTAP cut short", errs,
+                r"^guest g1: KTAP: top level: plan 1\.\.2 but 1 result"))
+    errs, _ = rp.judge(fp3, glog.replace("[g2] not ok 1 b", "[g2] ok 1 b")
+                       .replace("[g1] 1..2", "[g1] 1..1"), 1, False, 30,
+                       "qemu")
+    out.append(("judge: passing guests, no kernel KTAP", errs, None))
     return out
 
 
@@ -152,7 +166,7 @@ def selftest(rp, args, profiles):
     for case in PARSER_CASES:
         results.append(("parse: " + case[0], _check_parser(rp, case)))
     for name, errs, rx in _judge_cases(rp):
-        ok = any(re.search(rx, e) for e in errs)
+        ok = not errs if rx is None else any(re.search(rx, e) for e in errs)
         results.append((name, [] if ok else
                         ["no error matching /%s/ in %s" % (rx, errs)]))
 

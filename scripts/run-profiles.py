@@ -26,6 +26,13 @@ accumulate):
     cmdline    kernel command line; "panic=exit" is always added
     timeout    seconds before the run counts as hung
     expect     regex that must match a serial line (repeatable)
+    modules    "FILE [ARGS]": a boot module (repeatable); FILE is
+               guests/NAME (built by "make guests" into BUILD_DIR/guests/)
+               or a path from the tree root. ISO: GRUB "module2"; kernel:
+               QEMU -initrd (so no commas in FILE or ARGS). A profile with
+               modules needs no KTAP from the kernel itself
+    guests     space-separated VM names whose KTAP is judged: the lines
+               the hypervisor prints as "[NAME] ..."
 
 Each distinct defconfig+fragments pair is built once into
 build/<defconfig-stem>+<fragment-stems>/. Serial output goes to
@@ -54,14 +61,14 @@ QEMU_EXIT = {1: "pass", 3: "fail", 5: "panic"}
 
 # ---------------------------------------------------------------- profiles
 
-LIST_KEYS = {"expect", "devices"}
+LIST_KEYS = {"expect", "devices", "modules"}
 KNOWN_KEYS = {"defconfig", "fragments", "emulator", "machine", "cpu",
               "memory", "smp", "firmware", "boot", "devices", "cmdline",
-              "timeout", "expect"}
+              "timeout", "expect", "modules", "guests"}
 DEFAULTS = {"fragments": "", "emulator": "qemu", "machine": "pc",
             "cpu": "qemu64", "memory": "256", "smp": "1",
             "firmware": "bios", "boot": "kernel", "cmdline": "",
-            "timeout": "60"}
+            "timeout": "60", "guests": ""}
 
 
 class ProfileError(Exception):
@@ -76,6 +83,7 @@ class Profile:
         self.keys = dict(DEFAULTS)
         self.expect = []
         self.devices = []
+        self.modules = []
         self._parse()
 
     def _parse(self):
@@ -103,6 +111,11 @@ class Profile:
                     raise ProfileError("%s: bad regex: %s" % (where, e))
             elif key == "devices":
                 self.devices.append(value)
+            elif key == "modules":
+                if not value or "," in value:
+                    raise ProfileError("%s: modules needs 'FILE [ARGS]' "
+                                       "without commas" % where)
+                self.modules.append(value)
             else:
                 self.keys[key] = value
         k = self.keys
@@ -127,6 +140,10 @@ class Profile:
         if key in KNOWN_KEYS:
             return self.__dict__["keys"][key]
         raise AttributeError(key)
+
+    @property
+    def guest_list(self):
+        return self.keys["guests"].split()
 
     @property
     def fragment_list(self):
@@ -419,21 +436,54 @@ def build_config(defconfig, fragments, outdir, logs, jobs):
     return None
 
 
-def make_iso(kernel, iso, cmdline, logf):
-    """(Re)make iso when the kernel or the command line changed."""
+def build_guests(builddir, logs):
+    """make guests: the test guests and VM configs into builddir/guests/."""
+    os.makedirs(logs, exist_ok=True)
+    logf = os.path.join(logs, "build-guests.log")
+    open(logf, "w").close()
+    log("  BUILD    guests")
+    if not run_quiet(["make", "-C", SRCTREE, "O=" + builddir, "guests"],
+                     logf):
+        for l in tail(logf, 25):
+            log("    " + l)
+        return "guest build failed (%s)" % logf
+    return None
+
+
+def resolve_modules(profile, builddir):
+    """[(absolute file, args)] for the profile's modules, or an error."""
+    out = []
+    for m in profile.modules:
+        path, _, args = m.partition(" ")
+        base = builddir if path.startswith("guests/") else SRCTREE
+        full = os.path.join(base, path)
+        if not os.path.isfile(full):
+            return None, "module %s: no file %s" % (path, full)
+        out.append((full, args.strip()))
+    return out, None
+
+
+def make_iso(kernel, iso, cmdline, logf, modules=()):
+    """(Re)make iso when the kernel, a module or the command line
+    changed."""
     stamp = iso + ".cmdline"
+    want = "\n".join([cmdline] + ["%s %s" % m for m in modules])
     try:
-        fresh = (os.path.getmtime(iso) >= os.path.getmtime(kernel) and
-                 open(stamp).read() == cmdline)
+        newest = max([os.path.getmtime(kernel)] +
+                     [os.path.getmtime(m[0]) for m in modules])
+        fresh = (os.path.getmtime(iso) >= newest and
+                 open(stamp).read() == want)
     except OSError:
         fresh = False
     if fresh:
         return None
-    if not run_quiet([os.path.join(SRCTREE, "scripts", "mkiso.sh"), kernel,
-                      iso, cmdline], logf):
+    cmd = [os.path.join(SRCTREE, "scripts", "mkiso.sh"), kernel, iso, cmdline]
+    for path, args in modules:
+        cmd += [path, args]
+    if not run_quiet(cmd, logf):
         return "mkiso.sh failed (%s)" % logf
     with open(stamp, "w") as f:
-        f.write(cmdline)
+        f.write(want)
     return None
 
 # ---------------------------------------------------------------- emulators
@@ -445,7 +495,7 @@ def kernel_cmdline(profile, extra=""):
 
 
 def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
-                 interactive=False):
+                 interactive=False, modules=()):
     cmd = ["qemu-system-x86_64", "-M", profile.machine, "-cpu", profile.cpu,
            "-m", profile.memory, "-smp", profile.smp, "-no-reboot"]
     if interactive:
@@ -465,6 +515,10 @@ def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
                 OVMF_CODE, "-drive", "if=pflash,format=raw,file=" + vars_copy]
     if profile.boot == "kernel":
         cmd += ["-kernel", kernel, "-append", cmdline]
+        if modules:
+            # Multiboot1 modules: "file args" each, comma-separated.
+            cmd += ["-initrd", ",".join((p + " " + a).strip()
+                                        for p, a in modules)]
     else:
         cmd += ["-cdrom", iso, "-boot", "d"]
     return cmd
@@ -572,6 +626,26 @@ class Outcome:
         return (ok, len(suites), sum(1 for c in cases if c.ok), len(cases))
 
 
+def guest_lines(name, text):
+    """The lines the hypervisor printed for VM name, prefix removed."""
+    tag = "[%s] " % name
+    return "\n".join(l[len(tag):] for l in text.replace("\r", "").split("\n")
+                     if l.startswith(tag))
+
+
+def judge_guest(name, text, timed_out):
+    """(errors, Result standing for the guest's whole KTAP document)."""
+    rep = parse_ktap(guest_lines(name, text))
+    errors = []
+    if rep.failures:
+        errors.append("guest %s: not ok: %s" % (name, ", ".join(rep.failures)))
+    if not timed_out or rep.top:
+        errors += ["guest %s: KTAP: %s" % (name, e) for e in rep.errors]
+    res = Result(not errors, 0, name, "", "guest " + name)
+    res.block = rep.top
+    return errors, res
+
+
 def judge(profile, text, rc, timed_out, timeout, emulator):
     """Every reason the run failed, as messages naming what went wrong."""
     errors = []
@@ -586,8 +660,21 @@ def judge(profile, text, rc, timed_out, timeout, emulator):
         errors.append("panic: '%s'" % panic.group(0).strip())
     if rep.failures:
         errors.append("not ok: %s" % ", ".join(rep.failures))
+    guests = getattr(profile, "guest_list", [])
+    vms = guests or getattr(profile, "modules", [])
     if not timed_out or rep.top:
-        errors += ["KTAP: " + e for e in rep.errors]
+        # VM profiles (modules) need no KTAP from the kernel itself.
+        if rep.top or not vms:
+            errors += ["KTAP: " + e for e in rep.errors]
+    guest_results = []
+    for g in guests:
+        errs, res = judge_guest(g, text, timed_out)
+        errors += errs
+        guest_results.append(res)
+    if guests and not rep.top:
+        # The results table counts each guest as a suite.
+        rep.top = Block(0)
+        rep.top.results = guest_results
     for rx in profile.expect:
         if not rx.search(text) and not timed_out:
             errors.append("expected /%s/ not in the serial log" % rx.pattern)
@@ -623,14 +710,22 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
     serial = os.path.join(logs, tag + ".log")
     emu_log = os.path.join(logs, tag + ".emu.log")
     iso = os.path.join(cfgdir, tag + ".iso")
+    if profile.modules and build_errors and build_errors.get("guests"):
+        out.errors.append(build_errors["guests"])
+        return out
+    modules, err = resolve_modules(profile, builddir)
+    if err:
+        out.errors.append(err)
+        return out
     if profile.boot == "iso":
-        err = make_iso(kernel, iso, cmdline, emu_log)
+        err = make_iso(kernel, iso, cmdline, emu_log, modules)
         if err:
             out.errors.append(err)
             return out
     open(serial, "w").close()
     if profile.emulator == "qemu":
-        cmd = qemu_command(profile, kernel, iso, serial, cmdline, logs)
+        cmd = qemu_command(profile, kernel, iso, serial, cmdline, logs,
+                           modules=modules)
     else:
         cmd = bochs_command(profile, iso, serial, logs)
     rc, out.seconds = run_emulator(cmd, emu_log, timeout)
@@ -644,6 +739,8 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
 
 def build_all(profiles, builddir, logs, jobs):
     errors = {}
+    if any(m.startswith("guests/") for p in profiles for m in p.modules):
+        errors["guests"] = build_guests(builddir, logs)
     for p in profiles:
         if p.config_name in errors:
             continue
@@ -731,19 +828,24 @@ def cmd_interactive(args, profiles):
         return 2
     cmdline = args.cmdline or ""
     os.makedirs(args.logs, exist_ok=True)
-    if p.boot == "iso":
+    err = None
+    if any(m.startswith("guests/") for m in p.modules):
+        err = build_guests(args.build_dir, args.logs)
+    modules, err = (None, err) if err else \
+        resolve_modules(p, args.build_dir)
+    if not err and p.boot == "iso":
         err = make_iso(args.kernel, args.iso, cmdline,
-                       os.path.join(args.logs, "run-mkiso.log"))
-        if err:
-            log("error: " + err)
-            return 1
+                       os.path.join(args.logs, "run-mkiso.log"), modules)
+    if err:
+        log("error: " + err)
+        return 1
     if p.emulator == "bochs":
         serial = os.path.join(args.logs, "run-bochs.log")
         cmd = bochs_command(p, args.iso, serial, args.logs)
         log("bochs: serial output goes to %s; quit with Ctrl-C" % serial)
     else:
         cmd = qemu_command(p, args.kernel, args.iso, None, cmdline,
-                           args.logs, interactive=True)
+                           args.logs, interactive=True, modules=modules)
         if args.gdb:
             cmd += ["-s", "-S"]
         log("QEMU (%s): serial on this terminal; quit with Ctrl-A X" % p.name)
@@ -776,38 +878,104 @@ BENCH_LINE = re.compile(r"^boot: \d+ CPUs online")
 BENCH_TSC = re.compile(r"\btsc[=: ]+(\d+)", re.I)
 
 
-def boot_cost(kernel, logs):
+def icount_boot(kernel, cmdline, logs, tag, pattern, timeout=60):
     """Boot under -icount shift=0 (one TSC tick per guest instruction) and
-    read the TSC the kernel prints on its "CPUs online" line."""
-    serial = os.path.join(logs, "bench-boot.log")
+    return the first serial line matching pattern, or None."""
+    serial = os.path.join(logs, "bench-%s.log" % tag)
     open(serial, "w").close()
     cmd = ["qemu-system-x86_64", "-M", "pc", "-cpu", "EPYC", "-m", "256",
            "-smp", "2", "-icount", "shift=0", "-display", "none",
            "-monitor", "none", "-no-reboot", "-serial", "file:" + serial,
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-           "-kernel", kernel, "-append", "panic=exit"]
+           "-kernel", kernel, "-append", "panic=exit " + cmdline]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL)
     line = None
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and proc.poll() is None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not line:
+        done = proc.poll() is not None
         with open(serial, errors="replace") as f:
-            for l in f:
-                if BENCH_LINE.search(l):
-                    line = l.strip()
-                    break
-        if line:
+            line = next((l.strip() for l in f if pattern.search(l)), None)
+        if done:
             break
         time.sleep(0.2)
     if proc.poll() is None:
         kill_tree(proc)
+    return line
+
+
+def boot_cost(kernel, logs):
+    """Instructions from kernel entry to the "CPUs online" line."""
+    line = icount_boot(kernel, "", logs, "boot", BENCH_LINE, 20)
     if not line:
         return "n/a (no 'CPUs online' line within 20 s)"
     m = BENCH_TSC.search(line)
     if not m:
         return "n/a (kernel prints no TSC on '%s')" % line
     return "%s instructions (entry to '%s')" % (m.group(1), line)
+
+
+ROUND_TRIP = re.compile(r"# (svm|vmx): cpuid round trip: (\d+)")
+# A bare-minimum probe hypervisor measured ~100 (issue 3); the goal is 150.
+ROUND_TRIP_REFERENCE = 100
+
+
+def exit_costs(args, profiles):
+    """CPUID exit round trips: SVM under QEMU -icount, VMX under bochs
+    (deterministic TSC), both measured by the guest with RDTSC."""
+    rows = []
+    kt = os.path.join(args.build_dir, "qemu-amd+ktest", "purevisor.elf")
+    if not build_config("qemu-amd_defconfig", ["ktest.config"],
+                        os.path.dirname(kt), args.logs, args.jobs):
+        line = icount_boot(kt, "ktest.filter=svm", args.logs, "svm",
+                           ROUND_TRIP, 120)
+        rows.append(("SVM", "QEMU TCG -icount shift=0", line))
+    p = profiles.get("bochs-intel")
+    if p:
+        errs = build_all([p], args.build_dir, args.logs, args.jobs)
+        out = run_profile(p, args.build_dir, args.logs, "ktest.filter=vmx",
+                          build_errors=errs)
+        line = None
+        if out.serial:
+            with open(out.serial, errors="replace") as f:
+                line = next((l.strip() for l in f if ROUND_TRIP.search(l)),
+                            None)
+        rows.append(("VMX", "bochs corei7_skylake_x", line))
+    log("")
+    log("CPUID exit round trip (guest RDTSC per iteration, incl. its "
+        "4-instruction loop; reference probe ~%d, goal < 150):" %
+        ROUND_TRIP_REFERENCE)
+    bad = 0
+    for backend, where, line in rows:
+        m = ROUND_TRIP.search(line or "")
+        if m:
+            n = int(m.group(2))
+            log("  %-4s %-26s %6d  (%.2fx the reference)" %
+                (backend, where, n, n / ROUND_TRIP_REFERENCE))
+        else:
+            log("  %-4s %-26s    n/a (no round-trip line)" % (backend, where))
+            bad += 1
+    return bad
+
+
+def exit_counts(args, profiles):
+    """Each demo guest's exits by reason (the kernel's VM summary)."""
+    p = profiles.get("qemu-amd-demo")
+    if not p:
+        return 0
+    errs = build_all([p], args.build_dir, args.logs, args.jobs)
+    out = run_profile(p, args.build_dir, args.logs, build_errors=errs)
+    log("")
+    log("Exits by reason, demo guests (qemu-amd-demo):")
+    if not out.serial:
+        log("  n/a: %s" % "; ".join(out.errors))
+        return 1
+    with open(out.serial, errors="replace") as f:
+        lines = [l.rstrip() for l in f if re.match(r"\[demo-.\] stopped, ", l)]
+    for l in lines:
+        log("  " + l)
+    return 0 if lines else 1
 
 
 def cmd_bench(args, profiles):
@@ -837,6 +1005,8 @@ def cmd_bench(args, profiles):
         log("")
         log("Boot cost (qemu-amd, -icount shift=0): %s" %
             boot_cost(amd, args.logs))
+    bad += exit_costs(args, profiles)
+    bad += exit_counts(args, profiles)
     return 1 if bad else 0
 
 

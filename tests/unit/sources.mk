@@ -14,3 +14,7 @@ srcs-test_decode := arch/x86/emulate/decode.c
 srcs-test_emulate := arch/x86/emulate/decode.c arch/x86/emulate/emulate.c
 srcs-test_walk := arch/x86/emulate/walk.c
 srcs-test_heap := mm/heap_core.c
+srcs-test_vmconfig := virt/config.c lib/cmdline.c
+srcs-test_multiboot := virt/loader/multiboot.c virt/loader/common.c virt/loader/flat.c
+srcs-test_iobus := virt/iobus.c
+srcs-test_cpuid_policy := virt/cpuid.c virt/msr.c

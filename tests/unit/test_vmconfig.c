@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VM config parser (virt/config.c): accepted forms and a reject table. */
+#include <string.h>
+#include <pv/vmconfig.h>
+#include "unit.h"
+
+static struct vmconf conf;
+
+static unsigned int parse(const char *text)
+{
+	return vmconf_parse(text, strlen(text), &conf);
+}
+
+UNIT_TEST(full_block_and_defaults)
+{
+	const char *text =
+		"# two guests\n"
+		"vm alpha\n"
+		"\tmemory = 64M   # trailing comment\n"
+		"    vcpus = 2\n"
+		"    kernel = guest-a.elf\n"
+		"    cmdline = \"console=x # not a comment \\\"q\\\"\"\n"
+		"    devices = uart, debug-exit\n"
+		"    module = initrd.img root=1\n"
+		"\r\n"
+		"vm beta-2\n"
+		"    kernel = b.bin\n"
+		"    type = flat\n"
+		"    load = 0x100000\n"
+		"    devices = none\n";
+
+	CHECK_EQ(parse(text), 2);
+	CHECK_EQ(conf.nr_errors, 0);
+	CHECK_STR(conf.vms[0].name, "alpha");
+	CHECK_EQ(conf.vms[0].line, 2);
+	CHECK_EQ(conf.vms[0].memory, 64ull << 20);
+	CHECK_EQ(conf.vms[0].vcpus, 2);
+	CHECK_STR(conf.vms[0].kernel, "guest-a.elf");
+	CHECK_STR(conf.vms[0].cmdline, "console=x # not a comment \"q\"");
+	CHECK_EQ(conf.vms[0].type, VMCONF_MULTIBOOT);
+	CHECK_EQ(conf.vms[0].devices, VMCONF_DEV_UART | VMCONF_DEV_DEBUG_EXIT);
+	CHECK_EQ(conf.vms[0].nr_modules, 1);
+	CHECK_STR(conf.vms[0].modules[0], "initrd.img root=1");
+
+	CHECK_STR(conf.vms[1].name, "beta-2");
+	CHECK_EQ(conf.vms[1].memory, VMCONF_MEM_DEFAULT);
+	CHECK_EQ(conf.vms[1].vcpus, 1);
+	CHECK_EQ(conf.vms[1].type, VMCONF_FLAT);
+	CHECK_EQ(conf.vms[1].load, 0x100000);
+	CHECK_EQ(conf.vms[1].entry, 0x100000); /* defaults to load */
+	CHECK_EQ(conf.vms[1].devices, 0);
+	CHECK_STR(conf.vms[1].cmdline, "");
+}
+
+UNIT_TEST(no_newline_at_end_and_empty_input)
+{
+	CHECK_EQ(parse("vm x\n  kernel = k"), 1);
+	CHECK_STR(conf.vms[0].kernel, "k");
+	CHECK_EQ(parse(""), 0);
+	CHECK_EQ(conf.nr_errors, 0);
+	CHECK_EQ(parse("# only a comment\n\n"), 0);
+	CHECK_EQ(conf.nr_errors, 0);
+}
+
+/* Each text has one bad VM between two good ones: exactly that VM goes,
+ * with a message naming the line and the field. */
+static const struct {
+	const char *bad; /* the middle block, starting at line 3 */
+	const char *msg;
+} rejects[] = {
+	{ "vm b\n  kernel = k\n  colour = red\n",
+	  "vmconfig:5: vm b: colour: unknown key; skipped" },
+	{ "vm b\n  kernel = k\n  memory = 8M\n  memory = 16M\n",
+	  "vmconfig:6: vm b: memory: duplicate key; skipped" },
+	{ "vm b\n  kernel = k\n  memory = lots\n",
+	  "vmconfig:5: vm b: memory: not a size (e.g. 64M); skipped" },
+	{ "vm b\n  kernel = k\n  memory = 3M\n",
+	  "vmconfig:5: vm b: memory: must be a multiple of 2M; skipped" },
+	{ "vm b\n  kernel = k\n  memory = 1M\n",
+	  "vmconfig:5: vm b: memory: must be 2M..3G; skipped" },
+	{ "vm b\n  kernel = k\n  memory = 4G\n",
+	  "vmconfig:5: vm b: memory: must be 2M..3G; skipped" },
+	{ "vm b\n  memory = 8M\n", "vmconfig:3: vm b: no kernel; skipped" },
+	{ "vm b\n  kernel = k\n  vcpus = 9\n",
+	  "vmconfig:5: vm b: vcpus: must be 1..8; skipped" },
+	{ "vm b\n  kernel = k\n  vcpus = 0\n",
+	  "vmconfig:5: vm b: vcpus: must be 1..8; skipped" },
+	{ "vm b\n  kernel = k j\n",
+	  "vmconfig:4: vm b: kernel: one module name expected; skipped" },
+	{ "vm b\n  kernel = k\n  cmdline = plain\n",
+	  "vmconfig:5: vm b: cmdline: must be a double-quoted "
+	  "string; skipped" },
+	{ "vm b\n  kernel = k\n  cmdline = \"open\n",
+	  "vmconfig:5: vm b: cmdline: unterminated quote; skipped" },
+	{ "vm b\n  kernel = k\n  cmdline = \"a\" b\n",
+	  "vmconfig:5: vm b: cmdline: text after the closing quote; "
+	  "skipped" },
+	{ "vm b\n  kernel = k\n  type = bzimage\n",
+	  "vmconfig:5: vm b: type: must be multiboot or flat; skipped" },
+	{ "vm b\n  kernel = k\n  type = flat\n",
+	  "vmconfig:3: vm b: type flat needs a load address; skipped" },
+	{ "vm b\n  kernel = k\n  load = 0x100000\n",
+	  "vmconfig:3: vm b: load/entry are for type = flat only; skipped" },
+	{ "vm b\n  kernel = k\n  type = flat\n  load = 0x100000000\n",
+	  "vmconfig:6: vm b: load: not an address below 4G; skipped" },
+	{ "vm b\n  kernel = k\n  devices = uart, vga\n",
+	  "vmconfig:5: vm b: devices: unknown device (uart, "
+	  "debug-exit, none); skipped" },
+	{ "vm b\n  kernel = k\n  memory\n",
+	  "vmconfig:5: vm b: expected 'key = value'; skipped" },
+	{ "vm b\n  kernel = k\n  memory =\n",
+	  "vmconfig:5: vm b: memory: empty value; skipped" },
+	{ "vm b\n  kernel = k\nmemory = 8M\n",
+	  "vmconfig:5: expected 'vm NAME' (keys must be indented)" },
+	{ "vm b c\n  kernel = k\n",
+	  "vmconfig:3: bad VM name (1-31 of A-Z a-z 0-9 . _ -); block "
+	  "skipped" },
+	{ "vm a\n  kernel = k\n",
+	  "vmconfig:3: vm a: duplicate VM name; skipped" },
+	{ "vm b\n  kernel = k\n  module = 1\n  module = 2\n  module = 3\n"
+	  "  module = 4\n  module = 5\n",
+	  "vmconfig:9: vm b: module: too many modules (at most 4); "
+	  "skipped" },
+};
+
+UNIT_TEST(reject_table)
+{
+	for (unsigned int i = 0; i < sizeof(rejects) / sizeof(rejects[0]);
+	     i++) {
+		char text[1024];
+		unsigned int n;
+
+		snprintf(text, sizeof(text),
+			 "vm a\n  kernel = ka\n%svm c\n  kernel = kc\n",
+			 rejects[i].bad);
+		n = parse(text);
+		CHECK_EQ(conf.nr_errors, 1);
+		if (conf.nr_errors) {
+			if (strcmp(conf.errors[0], rejects[i].msg))
+				fprintf(stderr, "  case %u: got '%s'\n", i,
+					conf.errors[0]);
+			CHECK_STR(conf.errors[0], rejects[i].msg);
+		}
+		/* a and c survive; b does not (except where the error is
+		 * outside b's block, which leaves b valid). */
+		CHECK_STR(conf.vms[0].name, "a");
+		CHECK_STR(conf.vms[0].kernel, "ka");
+		CHECK_STR(conf.vms[n - 1].name, "c");
+		CHECK_STR(conf.vms[n - 1].kernel, "kc");
+		if (strncmp(rejects[i].msg, "vmconfig:5: expected", 20))
+			CHECK_EQ(n, 2);
+		else
+			CHECK_EQ(n, 3);
+	}
+}
+
+UNIT_TEST(keys_outside_blocks_and_limits)
+{
+	char text[4096] = "";
+	size_t len = 0;
+
+	CHECK_EQ(parse("  kernel = k\nvm a\n  kernel = k\n"), 1);
+	CHECK_EQ(conf.nr_errors, 1);
+	CHECK_STR(conf.errors[0], "vmconfig:1: key outside a 'vm NAME' block");
+
+	for (unsigned int i = 0; i < VMCONF_MAX_VMS + 1; i++)
+		len += snprintf(text + len, sizeof(text) - len,
+				"vm v%u\n  kernel = k\n", i);
+	CHECK_EQ(parse(text), VMCONF_MAX_VMS);
+	CHECK_EQ(conf.nr_errors, 1);
+	CHECK_STR(conf.errors[0], "vmconfig:33: vm v16: more than 16 VMs; "
+				  "skipped");
+}
+
+UNIT_TEST(only_first_error_of_a_block)
+{
+	CHECK_EQ(parse("vm a\n  colour = 1\n  size = 2\n"), 0);
+	CHECK_EQ(conf.nr_errors, 1);
+}
+
+UNIT_TEST(module_names)
+{
+	char out[16];
+
+	vmconf_module_name("/boot/guest-cpuid.elf a=1", out, sizeof(out));
+	CHECK_STR(out, "guest-cpuid.elf");
+	vmconf_module_name("  plain", out, sizeof(out));
+	CHECK_STR(out, "plain");
+	vmconf_module_name("/tmp/x/very-long-module-name.elf", out,
+			   sizeof(out));
+	CHECK_STR(out, "very-long-modul");
+	vmconf_module_name("", out, sizeof(out));
+	CHECK_STR(out, "");
+}
+
+UNIT_MAIN()
