@@ -8,8 +8,11 @@
 #include <pv/panic.h>
 #include <pv/printk.h>
 #include <pv/version.h>
+#include <pv/virt.h>
+#include <pv/vmconfig.h>
 #include <asm/cpu.h>
 #include <asm/cpufeature.h>
+#include <asm/fpu.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <asm/pic.h>
@@ -75,6 +78,7 @@ void kmain(u32 magic, u64 info_phys)
 		bad ? " (errors above)" : "");
 
 	cpu_features_init();
+	fpu_cpu_init(); /* APs copy CR4 from here */
 	cpu_features_print();
 	print_memory_map();
 
@@ -98,6 +102,10 @@ void kmain(u32 magic, u64 info_phys)
 	virt_select_backend();
 
 	/* [virt] enable the backend on every CPU, create VMs from boot modules */
+	virt_init();
+	boot_vms(); /* VMs from *.vmconf boot modules (virt/boot_vms.c) */
+	if (!IS_ENABLED(CONFIG_KTEST) && virt_ready())
+		virt_idle(); /* runs VMs, the monitor; never returns */
 
 	if (IS_ENABLED(CONFIG_KTEST))
 		ktest_run_all();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Timer suite: calibration, one-shot and periodic LAPIC timer, delays. */
 #include <pv/ktest.h>
+#include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
@@ -39,6 +40,21 @@ static void oneshot_fires(struct ktest *t)
 	lapic_timer_oneshot(5000000); /* 5 ms */
 	irq_enable();
 	elapsed = wait_change(&pc->timer_irqs, before, 1000000000);
+	/*
+	 * A tick of the stopped periodic timer can still be in flight when
+	 * the host is loaded (QEMU raises it late): the one-shot's own
+	 * interrupt finds the current count at zero, a stray one does not.
+	 */
+	if (READ_ONCE(pc->timer_irqs) == before + 1 &&
+	    lapic_read(APIC_TIMER_COUNT) != 0) {
+		u64 more;
+
+		ktest_log(t, "stray timer interrupt after %llu us, waiting on",
+			  (unsigned long long)(elapsed / 1000));
+		before++;
+		more = wait_change(&pc->timer_irqs, before, 1000000000);
+		elapsed += more;
+	}
 	KTEST_EXPECT_EQ(t, READ_ONCE(pc->timer_irqs), before + 1);
 	ktest_log(t, "one-shot of 5 ms fired after %llu us",
 		  (unsigned long long)(elapsed / 1000));
