@@ -7,13 +7,10 @@
  */
 #include <pv/printk.h>
 #include <pv/string.h>
-#include <asm/io.h>
+#include <drivers/console.h>
 #include "virt.h"
 
 #define LINE_MAX 64
-
-static char line[LINE_MAX];
-static unsigned int len;
 
 static void print_vm(struct vm *vm, void *arg)
 {
@@ -125,13 +122,12 @@ int monitor_exec(const char *cmdline)
 
 void monitor_poll(void)
 {
-#ifdef CONFIG_SERIAL_CONSOLE
-	const u16 port = CONFIG_SERIAL_PORT;
+	static char line[LINE_MAX];
+	static unsigned int len;
+	int c;
 
 	/* Bounded: a stream of input must not starve the caller. */
-	for (int i = 0; i < 64 && (inb(port + 5) & 0x01); i++) {
-		char c = (char)inb(port);
-
+	for (int i = 0; i < 64 && (c = serial_getc()) >= 0; i++) {
 		if (c == '\r' || c == '\n') {
 			if (!len)
 				continue;
@@ -142,9 +138,8 @@ void monitor_poll(void)
 		} else if ((c == 0x7F || c == 0x08) && len) {
 			len--;
 		} else if (c >= 0x20 && c < 0x7F && len < LINE_MAX - 1) {
-			line[len++] = c;
+			line[len++] = (char)c;
 			kprint("%c", c); /* echo */
 		}
 	}
-#endif
 }

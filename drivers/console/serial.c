@@ -13,6 +13,7 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_SCR 7
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LCR_DLAB 0x80
 
@@ -33,6 +34,13 @@ static void serial_write(const char *s, size_t n)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+}
+
+int serial_getc(void)
+{
+	if (!(inb(port + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(port + UART_THR); /* RBR shares the offset */
 }
 
 static struct console serial_console = {

@@ -1,4 +1,4 @@
-# Bochs 2.7, Intel Core i7 Skylake-X (VMX+EPT), 2 CPUs, GRUB ISO with modules: two guests
+# Bochs 2.7, Intel Core i7 Skylake-X (VMX+EPT), 2 CPUs, GRUB ISO with modules: every test guest at once
 defconfig = bochs-intel_defconfig
 emulator = bochs
 cpu = corei7_skylake_x
@@ -10,11 +10,25 @@ timeout = 240
 cmdline = vms.exit_after=180
 modules = guests/bochs-intel-vms.vmconf
 modules = guests/guest-cpuid.elf
+modules = guests/guest-io.elf
+modules = guests/guest-mmio.elf
+modules = guests/guest-hlt.elf
 modules = guests/guest-hypercall.elf
-guests = guest-cpuid guest-hypercall
+modules = guests/guest-exceptions.elf
+modules = guests/guest-sentinel.elf
+modules = guests/guest-hostile.elf
+modules = guests/guest-triplefault.elf
+guests = guest-cpuid guest-io guest-mmio guest-hlt guest-hypercall guest-exceptions guest-sentinel guest-hostile
 expect = ^virt: backend VMX
-expect = ^vms: 2 VMs started from 1 config module$
+expect = ^vms: 9 VMs started from 1 config module$
 expect = ^vm guest-cpuid: exited with status 0$
+expect = ^vm guest-io: exited with status 0$
+expect = ^vm guest-mmio: exited with status 0$
+expect = ^vm guest-hlt: exited with status 0$
 expect = ^vm guest-hypercall: exited with status 0$
+expect = ^vm guest-exceptions: exited with status 0$
+expect = ^vm guest-sentinel: exited with status 0$
+expect = ^vm guest-hostile: exited with status 0$
+expect = ^vm guest-triplefault: stopped \(shutdown\): triple fault
 expect = ^vms: all VMs stopped$
 expect = ^vms: hypervisor text/rodata unchanged
