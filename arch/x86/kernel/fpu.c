@@ -44,7 +44,7 @@ void guest_fpu_put(struct guest_fpu *f)
 		smp_call_function((unsigned int)cpu, save_here, f, true);
 }
 
-void guest_fpu_load(struct guest_fpu *f)
+void guest_fpu_switch(struct guest_fpu *f)
 {
 	unsigned int cpu = smp_processor_id();
 	struct guest_fpu *prev = owner[cpu];

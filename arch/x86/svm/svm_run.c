@@ -267,11 +267,12 @@ int svm_vcpu_run(struct vcpu *v, struct vcpu_exit *ex)
 	struct vmcb *vmcb = sv->vmcb;
 	int cpu;
 
-	guest_fpu_load(&sv->fpu);
+	cpu = smp_processor_id();
+	if (unlikely(sv->fpu.cpu != cpu))
+		guest_fpu_switch(&sv->fpu);
 	/* GIF=0 holds interrupts and NMIs until STGI, whatever IF says;
 	 * the caller's RFLAGS.IF decides whether they end the guest run. */
 	clgi();
-	cpu = smp_processor_id();
 	if (unlikely(sv->last_cpu != cpu ||
 		     sv->s2_gen != READ_ONCE(*sv->s2_genp) ||
 		     v->event.pending || v->want_intr_window != sv->window)) {
