@@ -150,6 +150,37 @@ def _judge_cases(rp):
     return out
 
 
+def _profile_cases(rp):
+    """(name, problems) for profile keys parsed from scratch files."""
+    import tempfile
+    out = []
+    base = "defconfig = qemu-amd_defconfig\n"
+    with tempfile.TemporaryDirectory() as d:
+        def parse(text):
+            path = os.path.join(d, "t.profile")
+            with open(path, "w") as f:
+                f.write(base + text)
+            return rp.Profile("t", path)
+
+        p = parse("input = vms\ninput = pause  a b\n")
+        out.append(("profile: input lines accumulate",
+                    [] if p.input == ["vms", "pause  a b"] else
+                    ["input %r" % p.input]))
+        for name, text, rx in (
+                ("profile: input needs qemu",
+                 "emulator = bochs\nboot = iso\ninput = vms\n",
+                 r"input needs emulator qemu"),
+                ("profile: empty input refused", "input =\n",
+                 r"input needs a line")):
+            try:
+                parse(text)
+                out.append((name, ["parsed without an error"]))
+            except rp.ProfileError as e:
+                out.append((name, [] if re.search(rx, str(e)) else
+                            ["error %r does not match /%s/" % (str(e), rx)]))
+    return out
+
+
 # injection -> regex one reported error must match
 INJECTIONS = [
     ("fail", r"^not ok: .*\bselftest\.injected_fail\b"),
@@ -169,6 +200,8 @@ def selftest(rp, args, profiles):
         ok = not errs if rx is None else any(re.search(rx, e) for e in errs)
         results.append((name, [] if ok else
                         ["no error matching /%s/ in %s" % (rx, errs)]))
+
+    results += _profile_cases(rp)
 
     prof = profiles.get("qemu-kernel")
     os.makedirs(args.logs, exist_ok=True)

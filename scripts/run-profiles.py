@@ -33,6 +33,10 @@ accumulate):
                modules needs no KTAP from the kernel itself
     guests     space-separated VM names whose KTAP is judged: the lines
                the hypervisor prints as "[NAME] ..."
+    input      one line to type on the serial console (repeatable; QEMU
+               only). The serial port is then a socket chardev: the runner
+               records what arrives, waits for "monitor: ready", and types
+               the lines in order, INPUT_GAP seconds apart
 
 Each distinct defconfig+fragments pair is built once into
 build/<defconfig-stem>+<fragment-stems>/. Serial output goes to
@@ -45,8 +49,11 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 SRCTREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -58,13 +65,16 @@ BOCHS_VGA = "/usr/share/vgabios/vgabios.bin"
 PANIC_RE = re.compile(r"Kernel panic - not syncing: .*")
 # QEMU isa-debug-exit: exit code = (status << 1) | 1.
 QEMU_EXIT = {1: "pass", 3: "fail", 5: "panic"}
+# "input" lines are typed once the monitor says it polls, this far apart.
+INPUT_READY_RE = re.compile(rb"^monitor: ready", re.M)
+INPUT_GAP = 1.0
 
 # ---------------------------------------------------------------- profiles
 
-LIST_KEYS = {"expect", "devices", "modules"}
+LIST_KEYS = {"expect", "devices", "modules", "input"}
 KNOWN_KEYS = {"defconfig", "fragments", "emulator", "machine", "cpu",
               "memory", "smp", "firmware", "boot", "devices", "cmdline",
-              "timeout", "expect", "modules", "guests"}
+              "timeout", "expect", "modules", "guests", "input"}
 DEFAULTS = {"fragments": "", "emulator": "qemu", "machine": "pc",
             "cpu": "qemu64", "memory": "256", "smp": "1",
             "firmware": "bios", "boot": "kernel", "cmdline": "",
@@ -84,6 +94,7 @@ class Profile:
         self.expect = []
         self.devices = []
         self.modules = []
+        self.input = []
         self._parse()
 
     def _parse(self):
@@ -116,6 +127,11 @@ class Profile:
                     raise ProfileError("%s: modules needs 'FILE [ARGS]' "
                                        "without commas" % where)
                 self.modules.append(value)
+            elif key == "input":
+                if not value:
+                    raise ProfileError("%s: input needs a line to type" %
+                                       where)
+                self.input.append(value)
             else:
                 self.keys[key] = value
         k = self.keys
@@ -135,6 +151,8 @@ class Profile:
                                          k["firmware"] != "bios"):
             raise ProfileError("%s: bochs boots an ISO with its BIOS only" %
                                self.path)
+        if k["emulator"] != "qemu" and self.input:
+            raise ProfileError("%s: input needs emulator qemu" % self.path)
 
     def __getattr__(self, key):
         if key in KNOWN_KEYS:
@@ -495,13 +513,19 @@ def kernel_cmdline(profile, extra=""):
 
 
 def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
-                 interactive=False, modules=()):
+                 interactive=False, modules=(), serial_sock=None):
     cmd = ["qemu-system-x86_64", "-M", profile.machine, "-cpu", profile.cpu,
            "-m", profile.memory, "-smp", profile.smp, "-no-reboot"]
     if interactive:
         cmd += ["-serial", "mon:stdio"]
         if not os.environ.get("DISPLAY"):
             cmd += ["-display", "none"]
+    elif serial_sock:
+        # QEMU waits for SerialFeeder to connect: no output is lost, and
+        # the UART takes input as fast as the kernel drains its FIFO.
+        cmd += ["-display", "none", "-monitor", "none", "-chardev",
+                "socket,id=ser0,path=%s,server=on,wait=on" % serial_sock,
+                "-serial", "chardev:ser0"]
     else:
         cmd += ["-display", "none", "-monitor", "none",
                 "-serial", "file:" + serial]
@@ -585,8 +609,58 @@ def kill_tree(proc):
     proc.wait()
 
 
-def run_emulator(cmd, emu_log, timeout):
-    """Returns (exit code or None on timeout, seconds)."""
+class SerialFeeder(threading.Thread):
+    """The serial port of a profile with "input": connects to QEMU's
+    socket chardev, appends everything that arrives to the serial log, and
+    once INPUT_READY_RE is seen types each line (CR-terminated),
+    INPUT_GAP seconds apart."""
+
+    def __init__(self, path, serial, lines):
+        super().__init__(daemon=True)
+        self.path, self.serial, self.lines = path, serial, list(lines)
+        self.stop = threading.Event()
+
+    def run(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        while not self.stop.is_set():
+            try:
+                sock.connect(self.path)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            return
+        sock.settimeout(0.1)
+        seen, next_at = b"", None
+        with open(self.serial, "ab") as log_f:
+            while not self.stop.is_set():
+                try:
+                    data = sock.recv(4096)
+                    if not data:
+                        break
+                    log_f.write(data)
+                    log_f.flush()
+                    if next_at is None:
+                        seen = seen[-4096:] + data
+                        if INPUT_READY_RE.search(seen.replace(b"\r", b"")):
+                            next_at = time.monotonic() + INPUT_GAP
+                except socket.timeout:
+                    pass
+                except OSError:
+                    break
+                if next_at is not None and self.lines and \
+                        time.monotonic() >= next_at:
+                    try:
+                        sock.sendall(self.lines.pop(0).encode() + b"\r")
+                    except OSError:
+                        break
+                    next_at = time.monotonic() + INPUT_GAP
+        sock.close()
+
+
+def run_emulator(cmd, emu_log, timeout, feeder=None):
+    """Returns (exit code or None on timeout, seconds). feeder: a
+    SerialFeeder started with the emulator, stopped after it."""
     env = dict(os.environ)
     if not env.get("TERM") or env["TERM"] == "dumb":
         env["TERM"] = "xterm"  # bochs' term display needs curses
@@ -597,11 +671,17 @@ def run_emulator(cmd, emu_log, timeout):
         proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env,
                                 start_new_session=True)
+        if feeder:
+            feeder.start()
         try:
             rc = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             kill_tree(proc)
             rc = None
+        if feeder:
+            feeder.join(2)  # drain what QEMU wrote before it exited
+            feeder.stop.set()
+            feeder.join()
     return rc, time.monotonic() - t0
 
 # ------------------------------------------------------------------ judging
@@ -723,12 +803,23 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
             out.errors.append(err)
             return out
     open(serial, "w").close()
+    feeder, sockdir = None, None
     if profile.emulator == "qemu":
+        sock = None
+        if profile.input:
+            # A short path: sun_path holds 108 bytes.
+            sockdir = tempfile.mkdtemp(prefix="pv-serial-")
+            sock = os.path.join(sockdir, "s")
+            feeder = SerialFeeder(sock, serial, profile.input)
         cmd = qemu_command(profile, kernel, iso, serial, cmdline, logs,
-                           modules=modules)
+                           modules=modules, serial_sock=sock)
     else:
         cmd = bochs_command(profile, iso, serial, logs)
-    rc, out.seconds = run_emulator(cmd, emu_log, timeout)
+    try:
+        rc, out.seconds = run_emulator(cmd, emu_log, timeout, feeder)
+    finally:
+        if sockdir:
+            shutil.rmtree(sockdir, ignore_errors=True)
     with open(serial, errors="replace") as f:
         text = f.read()
     out.serial = serial

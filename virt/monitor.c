@@ -124,7 +124,14 @@ void monitor_poll(void)
 {
 	static char line[LINE_MAX];
 	static unsigned int len;
+	static bool ready;
 	int c;
+
+	if (!ready) {
+		/* Tells a human, and scripts that type, that input is read. */
+		kprint("monitor: ready (type help)\n");
+		ready = true;
+	}
 
 	/* Bounded: a stream of input must not starve the caller. */
 	for (int i = 0; i < 64 && (c = serial_getc()) >= 0; i++) {
