@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Multiboot1 and Multiboot2 information → struct bootinfo. */
 #include <pv/bootinfo.h>
+#include <pv/multiboot1.h>
 #include <pv/printk.h>
 #include <pv/string.h>
 #include <asm/layout.h>
 
-#define MB1_BOOT_MAGIC 0x2BADB002
 #define MB2_BOOT_MAGIC 0x36D76289
 
 struct bootinfo bootinfo;
@@ -52,29 +52,6 @@ const char *mem_type_name(u32 type)
 
 /* --- Multiboot1 ----------------------------------------------------- */
 
-struct mb1_info {
-	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
-	u32 mods_count, mods_addr;
-	u32 syms[4];
-	u32 mmap_length, mmap_addr;
-	u32 drives_length, drives_addr, config_table, boot_loader_name;
-	u32 apm_table;
-	u32 vbe[4];
-	u64 fb_addr;
-	u32 fb_pitch, fb_width, fb_height;
-	u8 fb_bpp, fb_type;
-} __packed;
-
-struct mb1_mmap {
-	u32 size;
-	u64 addr, len;
-	u32 type;
-} __packed;
-
-struct mb1_mod {
-	u32 start, end, string, reserved;
-};
-
 static void parse_mb1(u64 info_phys)
 {
 	const struct mb1_info *mi = phys_to_virt(info_phys);
@@ -84,10 +61,10 @@ static void parse_mb1(u64 info_phys)
 	bootinfo.info_end = info_phys + sizeof(*mi);
 	bootinfo.vga_text = true;
 	strlcpy(bootinfo.loader, "multiboot1", sizeof(bootinfo.loader));
-	if ((mi->flags & (1u << 9)) && mi->boot_loader_name)
+	if ((mi->flags & MBI_LOADER) && mi->boot_loader_name)
 		strlcpy(bootinfo.loader, phys_to_virt(mi->boot_loader_name),
 			sizeof(bootinfo.loader));
-	if ((mi->flags & (1u << 2)) && mi->cmdline) {
+	if ((mi->flags & MBI_CMDLINE) && mi->cmdline) {
 		/* Multiboot1 loaders put the kernel's own path first. */
 		const char *c = phys_to_virt(mi->cmdline);
 
@@ -97,7 +74,7 @@ static void parse_mb1(u64 info_phys)
 			c++;
 		strlcpy(bootinfo.cmdline, c, sizeof(bootinfo.cmdline));
 	}
-	if (mi->flags & (1u << 6)) {
+	if (mi->flags & MBI_MMAP) {
 		u64 p = mi->mmap_addr, end = p + mi->mmap_length;
 
 		while (p + sizeof(struct mb1_mmap) <= end) {
@@ -106,11 +83,11 @@ static void parse_mb1(u64 info_phys)
 			add_region(e->addr, e->len, e->type);
 			p += e->size + 4;
 		}
-	} else if (mi->flags & 1u) {
+	} else if (mi->flags & MBI_MEM) {
 		add_region(0, (u64)mi->mem_lower << 10, MEM_USABLE);
 		add_region(1ull << 20, (u64)mi->mem_upper << 10, MEM_USABLE);
 	}
-	if (mi->flags & (1u << 3)) {
+	if (mi->flags & MBI_MODS) {
 		const struct mb1_mod *mod = phys_to_virt(mi->mods_addr);
 
 		for (u32 i = 0; i < mi->mods_count; i++)

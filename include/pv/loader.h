@@ -27,7 +27,6 @@ struct loader_module {
 	const char *cmdline;
 };
 
-#define MB1_BOOT_MAGIC_EAX 0x2BADB002u
 /* The Multiboot information block and its strings live in this low range
  * of guest RAM; kernel segments must stay out of it. */
 #define MB1_INFO_GPA 0x1000u

@@ -6,57 +6,18 @@
  * before a byte is written.
  */
 #include <pv/loader.h>
+#include <pv/multiboot1.h>
 #include <pv/compiler.h>
 #include <pv/printf.h>
 #include <pv/string.h>
 #include <pv/vm.h>
 #include "loader.h"
 
-#define MB1_HDR_MAGIC 0x1BADB002u
-#define MB1_HDR_SEARCH 8192
-#define MB1_F_PAGE_ALIGN (1u << 0)
-#define MB1_F_MEMINFO (1u << 1)
-#define MB1_F_VIDEO (1u << 2)
-#define MB1_F_AOUT (1u << 16)
 /* Required-feature bits we do not implement make the load fail. */
 #define MB1_F_UNKNOWN_REQUIRED 0xFFF8u
 
-/* Information block flags. */
-#define MBI_MEM (1u << 0)
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MODS (1u << 3)
-#define MBI_MMAP (1u << 6)
-#define MBI_LOADER (1u << 9)
-
 #define LOW_MEM_END 0xA0000u /* 640 KiB */
 #define HIGH_MEM 0x100000u /* 1 MiB */
-
-struct mb1_header {
-	u32 magic, flags, checksum;
-	u32 header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
-};
-
-struct mb1_info {
-	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
-	u32 mods_count, mods_addr;
-	u32 syms[4];
-	u32 mmap_length, mmap_addr;
-	u32 drives_length, drives_addr, config_table, boot_loader_name;
-	u32 apm_table;
-	u32 vbe[4];
-	u8 fb[28];
-};
-_Static_assert(sizeof(struct mb1_info) == 116, "Multiboot info layout");
-
-struct mb1_mmap {
-	u32 size; /* of the rest: 20 */
-	u64 addr, len;
-	u32 type;
-} __packed;
-
-struct mb1_mod {
-	u32 start, end, string, reserved;
-};
 
 /* ELF, the fields we use. */
 #define EI_CLASS 4
@@ -390,7 +351,7 @@ int mb1_load(struct vm *vm, const void *image, size_t size, const char *cmdline,
 		return fail(&c, "boot information block outside guest RAM");
 
 	bs->entry = entry;
-	bs->eax = MB1_BOOT_MAGIC_EAX;
+	bs->eax = MB1_BOOT_MAGIC;
 	bs->ebx = info_gpa;
 	return 0;
 }
