@@ -18,3 +18,5 @@ srcs-test_vmconfig := virt/config.c lib/cmdline.c
 srcs-test_multiboot := virt/loader/multiboot.c virt/loader/common.c virt/loader/flat.c
 srcs-test_iobus := virt/iobus.c
 srcs-test_cpuid_policy := virt/cpuid.c virt/msr.c
+srcs-test_netparse := net/frame.c
+srcs-test_vswitch := net/vswitch.c net/frame.c lib/bitmap.c
