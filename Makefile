@@ -105,7 +105,7 @@ help:
 	@echo '  check-profiles     - boot test profiles (PROFILES="a b")'
 	@echo '  check-selftest     - prove the runner fails on failure/panic/hang'
 	@echo '  bench              - benchmarks (instruction counts, sizes, ratios)'
-	@echo '  fuzz               - libFuzzer on the instruction decoder (RUNS=n)'
+	@echo '  fuzz               - libFuzzer on the x86 decoder and net parsers (RUNS=n)'
 	@echo '  deps               - install missing Debian packages'
 	@echo
 	@echo 'Options: O=dir (out-of-tree), V=1 (verbose), C=1 (sparse)'
