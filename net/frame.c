@@ -45,6 +45,23 @@ static const char *const drop_names[NET_DROP_MAX] = {
 	[NET_DROP_HAIRPIN] = "hairpin",
 	[NET_DROP_NO_DEST] = "no_dest",
 	[NET_DROP_TX_FULL] = "tx_full",
+	[NET_DROP_NOT_OURS] = "not_ours",
+	[NET_DROP_ETH_PROTO] = "eth_proto",
+	[NET_DROP_NO_ADDR] = "no_addr",
+	[NET_DROP_ARP_NOT_OURS] = "arp_not_ours",
+	[NET_DROP_ARP_SENDER] = "arp_sender",
+	[NET_DROP_ARP_QUEUE_FULL] = "arp_queue_full",
+	[NET_DROP_ARP_UNRESOLVED] = "arp_unresolved",
+	[NET_DROP_IP_OPTIONS] = "ip_options",
+	[NET_DROP_IP_FRAGMENT] = "ip_fragment",
+	[NET_DROP_IP_NOT_OURS] = "ip_not_ours",
+	[NET_DROP_IP_SRC] = "ip_src",
+	[NET_DROP_IP_PROTO] = "ip_proto",
+	[NET_DROP_IP_NO_ROUTE] = "ip_no_route",
+	[NET_DROP_ICMP_TYPE] = "icmp_type",
+	[NET_DROP_UDP_PORT] = "udp_port",
+	[NET_DROP_NO_FRAME] = "no_frame",
+	[NET_DROP_TX] = "tx",
 };
 
 const char *net_drop_name(enum net_drop r)

@@ -75,6 +75,24 @@ enum net_drop {
 	NET_DROP_HAIRPIN, /* destination learned on the ingress port */
 	NET_DROP_NO_DEST, /* flood found no eligible port */
 	NET_DROP_TX_FULL, /* egress port refused the frame */
+	/* The node's own stack (net/arp.c, ipv4.c, icmp.c, udp.c). */
+	NET_DROP_NOT_OURS, /* Ethernet destination is another station */
+	NET_DROP_ETH_PROTO, /* not IPv4 or ARP, 802.3, or VLAN-tagged */
+	NET_DROP_NO_ADDR, /* the node has no IPv4 address yet */
+	NET_DROP_ARP_NOT_OURS, /* ARP about another address */
+	NET_DROP_ARP_SENDER, /* bogus sender MAC, or sender claims our IP */
+	NET_DROP_ARP_QUEUE_FULL, /* no room to wait for an ARP answer */
+	NET_DROP_ARP_UNRESOLVED, /* waited frame's address never answered */
+	NET_DROP_IP_OPTIONS, /* header with options (not accepted) */
+	NET_DROP_IP_FRAGMENT, /* fragments are not reassembled */
+	NET_DROP_IP_NOT_OURS, /* destination neither our address nor bcast */
+	NET_DROP_IP_SRC, /* martian source address */
+	NET_DROP_IP_PROTO, /* neither ICMP nor UDP */
+	NET_DROP_IP_NO_ROUTE, /* off-link destination and no gateway */
+	NET_DROP_ICMP_TYPE, /* ICMP message we do not act on */
+	NET_DROP_UDP_PORT, /* no socket on the destination port */
+	NET_DROP_NO_FRAME, /* frame pool dry */
+	NET_DROP_TX, /* the tx callback refused the frame */
 	NET_DROP_MAX
 };
 

@@ -8,7 +8,11 @@
  * ops->tx, which must copy out (or queue for its own completion) before
  * returning; afterwards the frames belong to the caller again, possibly
  * re-tagged in place. Time is passed in by the caller (nanoseconds), so
- * ageing is testable. The caller serialises calls on one switch.
+ * ageing is testable. The caller serialises calls on one switch, and
+ * ops->tx must not call vswitch_rx() on the same switch (it is not
+ * re-entrant: its egress scratch is shared); the node stack's port
+ * (inet_port_tx) defers its input for this reason. struct vswitch holds
+ * pointers into itself: initialise it in place, never copy it.
  */
 #ifndef PV_VSWITCH_H
 #define PV_VSWITCH_H
@@ -62,26 +66,32 @@ struct vswitch_port_stats {
 	u64 drops[NET_DROP_MAX]; /* ingress reasons and egress reasons */
 };
 
+struct vswitch_fdb_entry {
+	u64 key; /* MAC as a little-endian 48-bit number | vid << 48 */
+	u64 seen; /* last time the MAC was a source */
+	u8 port;
+};
+
 struct vswitch_port {
 	bool used;
 	struct vswitch_port_cfg cfg;
 	struct vswitch_port_stats stats;
-};
-
-struct vswitch_fdb_entry {
-	u8 mac[ETH_ALEN];
-	u16 vid; /* 0: empty slot (VLAN 0 is never learnt) */
-	u8 port;
-	u64 seen; /* last time the MAC was a source */
+	/* Fast-path state derived from cfg by vswitch_port_add(). */
+	u64 mac_key; /* cfg.mac as a key without VLAN */
+	struct vswitch_fdb_entry *learn_hint; /* slot of the last source */
 };
 
 struct vswitch {
 	u64 ageing; /* ns; entries older than this are ignored and reused */
 	u32 hash_seed;
-	u64 trunk_ports; /* mask of used trunk ports (may tag on egress) */
+	u16 min_mtu; /* smallest MTU of the used ports */
+	u64 used_ports, trunk_ports, uplink_ports, isolated_ports;
+	u64 vlan_ports[VLAN_N_VID]; /* member ports of each VLAN */
 	struct vswitch_port ports[VSWITCH_MAX_PORTS];
 	struct vswitch_fdb_entry fdb[VSWITCH_FDB_BUCKETS][VSWITCH_FDB_WAYS];
-	struct frame *txq[VSWITCH_BATCH]; /* per-port egress batch scratch */
+	/* Egress scratch: frames grouped by port, and each port's cursor. */
+	struct frame *txq[VSWITCH_BATCH * 4];
+	u16 txpos[VSWITCH_MAX_PORTS];
 };
 
 void vswitch_init(struct vswitch *sw, u32 hash_seed);
@@ -105,6 +115,16 @@ int vswitch_fdb_lookup(const struct vswitch *sw, const u8 *mac, u16 vid,
 unsigned int vswitch_fdb_count(const struct vswitch *sw, u64 now);
 /* Drop aged-out entries; returns how many were removed. */
 unsigned int vswitch_fdb_age(struct vswitch *sw, u64 now);
+
+/* Visit every live entry (for the monitor); age is now - last seen. */
+typedef void (*vswitch_fdb_fn)(void *ctx, const u8 *mac, u16 vid,
+			       unsigned int port, u64 age);
+unsigned int vswitch_fdb_walk(const struct vswitch *sw, u64 now,
+			      vswitch_fdb_fn fn, void *ctx);
+
+/* Monitor helpers (kernel only, print with kprint). */
+void vswitch_print_fdb(const struct vswitch *sw, u64 now);
+void vswitch_print_ports(const struct vswitch *sw);
 
 static inline const struct vswitch_port_stats *
 vswitch_port_stats(const struct vswitch *sw, unsigned int port)

@@ -3,10 +3,13 @@
  * Host benchmark of net/vswitch.c: 64-byte frames forwarded between
  * access ports of one VLAN with learning on (every frame refreshes its
  * source entry and looks up its destination). Port i sends batches of
- * BURST frames to port i+1's MAC. Prints frames per second (best of
- * ROUNDS), then re-runs itself under callgrind, counting only inside
- * vswitch_rx(), for instructions per frame (the tx callback is a
- * counter, so nearly all of it is the switch).
+ * BURST frames to port i+1's MAC ("same"), or each frame of a batch to
+ * the next port in turn ("mixed": no two neighbours share a flow, so the
+ * switch's per-round flow cache never hits). Prints frames per second
+ * (best of ROUNDS), then re-runs itself under callgrind, counting only
+ * inside vswitch_rx(), for instructions per frame (the tx callback is a
+ * counter, so nearly all of it is the switch). The warm-up, which floods
+ * to learn every port, is measured alone and subtracted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +44,15 @@ static void port_mac(u8 *m, unsigned int port)
 	m[5] = (u8)port;
 }
 
-static void setup(unsigned int nports)
+static unsigned int dest(unsigned int nports, bool mixed, unsigned int p,
+			 unsigned int i)
+{
+	if (!mixed || nports < 3)
+		return (p + 1) % nports;
+	return (p + 1 + i % (nports - 1)) % nports;
+}
+
+static void setup(unsigned int nports, bool mixed)
 {
 	struct vswitch_port_cfg c;
 
@@ -66,7 +77,7 @@ static void setup(unsigned int nports)
 			f->len = 64;
 			d = frame_data(f);
 			memset(d, 0, 64);
-			port_mac(d, (p + 1) % nports);
+			port_mac(d, dest(nports, mixed, p, i));
 			port_mac(d + 6, p);
 			d[12] = 0x08;
 			vec[p][i] = f;
@@ -99,8 +110,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Instructions per frame from a callgrind run of "self --ipf nports". */
-static double ipf(const char *self, unsigned int nports)
+/* Instructions in vswitch_rx() for "self --ipf nports mixed frames". */
+static double ir_of(const char *self, unsigned int nports, bool mixed,
+		    unsigned int nframes)
 {
 	char cmd[512], line[256];
 	double ir = -1;
@@ -108,11 +120,13 @@ static double ipf(const char *self, unsigned int nports)
 
 	snprintf(cmd, sizeof(cmd),
 		 "valgrind --tool=callgrind --toggle-collect=vswitch_rx "
-		 "--callgrind-out-file=%s.cg%u %s --ipf %u >/dev/null 2>&1",
-		 self, nports, self, nports);
+		 "--callgrind-out-file=%s.cg%u-%d-%u %s --ipf %u %d %u "
+		 ">/dev/null 2>&1",
+		 self, nports, mixed, nframes, self, nports, mixed, nframes);
 	if (system(cmd) != 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "%s.cg%u", self, nports);
+	snprintf(cmd, sizeof(cmd), "%s.cg%u-%d-%u", self, nports, mixed,
+		 nframes);
 	f = fopen(cmd, "r");
 	if (!f)
 		return -1;
@@ -121,43 +135,62 @@ static double ipf(const char *self, unsigned int nports)
 		    !strncmp(line, "summary:", 8))
 			ir = strtod(strchr(line, ':') + 1, NULL);
 	fclose(f);
-	return ir < 0 ? -1 : ir / IPF_FRAMES;
+	return ir;
+}
+
+/* Instructions per forwarded frame, the warm-up's share taken out. */
+static double ipf(const char *self, unsigned int nports, bool mixed)
+{
+	double all = ir_of(self, nports, mixed, IPF_FRAMES);
+	double warm = ir_of(self, nports, mixed, 0);
+
+	if (all < 0 || warm < 0)
+		return -1;
+	return (all - warm) / IPF_FRAMES;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "--ipf")) {
+	if (argc == 5 && !strcmp(argv[1], "--ipf")) {
 		unsigned int n = (unsigned int)atoi(argv[2]);
+		u64 nf = (u64)atoi(argv[4]);
 
-		setup(n);
-		return forward(n, IPF_FRAMES) == IPF_FRAMES ? 0 : 1;
+		setup(n, atoi(argv[3]));
+		return forward(n, nf) == nf ? 0 : 1;
 	}
 	printf("vswitch: 64-byte frames, bursts of %u, learning on, "
 	       "unicast to learnt MACs\n",
 	       BURST);
-	printf("%6s %14s %16s\n", "ports", "Mframes/s", "instr/frame");
-	for (unsigned int i = 0;
-	     i < sizeof(port_counts) / sizeof(port_counts[0]); i++) {
-		unsigned int n = port_counts[i];
-		double best = 0, x;
+	printf("%6s %6s %14s %16s\n", "ports", "dests", "Mframes/s",
+	       "instr/frame");
+	for (int mixed = 0; mixed < 2; mixed++) {
+		for (unsigned int i = 0;
+		     i < sizeof(port_counts) / sizeof(port_counts[0]); i++) {
+			unsigned int n = port_counts[i];
+			double best = 0, x;
 
-		setup(n);
-		for (int r = 0; r < ROUNDS; r++) {
-			double t = now();
+			setup(n, mixed);
+			for (int r = 0; r < ROUNDS; r++) {
+				double t = now();
 
-			if (forward(n, ROUND_FRAMES) != ROUND_FRAMES) {
-				fprintf(stderr, "frames were dropped\n");
-				return 1;
+				if (forward(n, ROUND_FRAMES) != ROUND_FRAMES) {
+					fprintf(stderr,
+						"frames were dropped\n");
+					return 1;
+				}
+				t = now() - t;
+				if (ROUND_FRAMES / t > best)
+					best = ROUND_FRAMES / t;
 			}
-			t = now() - t;
-			if (ROUND_FRAMES / t > best)
-				best = ROUND_FRAMES / t;
+			x = ipf(argv[0], n, mixed);
+			if (x < 0)
+				printf("%6u %6s %14.2f %16s\n", n,
+				       mixed ? "mixed" : "same", best / 1e6,
+				       "n/a");
+			else
+				printf("%6u %6s %14.2f %16.1f\n", n,
+				       mixed ? "mixed" : "same", best / 1e6, x);
 		}
-		x = ipf(argv[0], n);
-		if (x < 0)
-			printf("%6u %14.2f %16s\n", n, best / 1e6, "n/a");
-		else
-			printf("%6u %14.2f %16.1f\n", n, best / 1e6, x);
 	}
 	return 0;
 }

@@ -533,4 +533,142 @@ UNIT_TEST(port_add_checks)
 	CHECK_EQ(sw.ports[5].cfg.mtu, VSWITCH_MTU_DEFAULT);
 }
 
+/* The per-round flow cache must not outlive a change of flow. */
+UNIT_TEST(flow_cache_follows_learning)
+{
+	struct frame *v[4];
+	int a, b;
+
+	setup();
+	a = add(cfg_access(10, 0));
+	b = add(cfg_access(10, 1));
+	v[0] = mk(0, mac[1], mac[0], UNTAGGED, 46); /* unknown: flood to b */
+	v[1] = mk(1, mac[0], mac[1], UNTAGGED, 46); /* teaches mac[1] on a */
+	v[2] = mk(2, mac[1], mac[0], UNTAGGED, 46); /* now a hairpin */
+	v[3] = mk(3, mac[1], mac[0], UNTAGGED, 46); /* same flow: hairpin */
+	CHECK_EQ(vswitch_rx(&sw, a, v, 4, 0), 1);
+	CHECK_EQ(sinks[1].frames, 1);
+	CHECK_EQ(drops(a, NET_DROP_HAIRPIN), 3);
+	CHECK_EQ(vswitch_fdb_lookup(&sw, mac[1], 10, 0), a);
+	/* A repeated flow still refreshes its source's age. */
+	rx1(b, mk(0, bcast, mac[2], UNTAGGED, 46), 0);
+	v[0] = mk(0, mac[2], mac[0], UNTAGGED, 46);
+	v[1] = mk(1, mac[2], mac[0], UNTAGGED, 46);
+	CHECK_EQ(vswitch_rx(&sw, a, v, 2, 250 * SEC), 2);
+	CHECK_EQ(vswitch_fdb_lookup(&sw, mac[0], 10, 500 * SEC), a);
+	CHECK_EQ(vswitch_fdb_lookup(&sw, mac[2], 10, 500 * SEC), -1);
+}
+
+/* Frames of one round to many ports: one call each, arrival order kept. */
+UNIT_TEST(egress_grouping)
+{
+	struct frame *v[64];
+	int p[8];
+
+	setup();
+	for (int i = 0; i < 8; i++)
+		p[i] = add(cfg_access(10, i));
+	for (int i = 1; i < 8; i++)
+		rx1(p[i], mk(0, bcast, mac[i], UNTAGGED, 46), 0);
+	for (int i = 0; i < 8; i++)
+		sw.ports[p[i]].stats.tx_bytes = 0;
+	memset(sinks, 0, sizeof(sinks));
+	for (int i = 0; i < NSINK; i++)
+		sinks[i].limit = ~0u;
+	/* Frame i goes to port 1 + i % 7; frame 20 is a broadcast. */
+	for (int i = 0; i < 30; i++)
+		v[i] = mk(i, i == 20 ? bcast : mac[1 + i % 7], mac[0], UNTAGGED,
+			  46);
+	CHECK_EQ(vswitch_rx(&sw, p[0], v, 30, 0), 30);
+	for (int q = 1; q < 8; q++) {
+		int want = 0;
+
+		for (int i = 0; i < 30; i++)
+			want += i == 20 || (i != 20 && 1 + i % 7 == q);
+		CHECK_EQ(sinks[q].calls, 1);
+		CHECK_EQ(sinks[q].frames, want);
+		CHECK_EQ(vswitch_port_stats(&sw, p[q])->tx_bytes, want * 60u);
+	}
+	/* Port 1 got frames 0, 7, 14, 20 (broadcast), 21, 28 in order. */
+	CHECK_EQ(sinks[1].data[0][15], 0 ^ 1);
+	CHECK_EQ(sinks[1].data[1][15], 7 ^ 1);
+	CHECK_EQ(sinks[1].data[2][15], 14 ^ 1);
+	CHECK_EQ(sinks[1].data[3][15], 20 ^ 1);
+	CHECK_EQ(sinks[1].data[4][15], 21 ^ 1);
+	CHECK_EQ(sinks[0].frames, 0);
+
+	/* A round of broadcasts overflows the grouping scratch: same result. */
+	memset(sinks, 0, sizeof(sinks));
+	for (int i = 0; i < NSINK; i++)
+		sinks[i].limit = ~0u;
+	for (int i = 0; i < 64; i++)
+		v[i] = mk(i, bcast, mac[0], UNTAGGED, 46);
+	v[63] = mk(63, mac[3], mac[0], UNTAGGED, 46);
+	sw.ports[p[3]].stats.tx_bytes = 0;
+	CHECK_EQ(vswitch_rx(&sw, p[0], v, 64, 0), 64);
+	for (int q = 1; q < 8; q++) {
+		CHECK_EQ(sinks[q].calls, 1);
+		CHECK_EQ(sinks[q].frames, q == 3 ? 64 : 63);
+		CHECK_EQ(sinks[q].data[5][15], 5 ^ 1);
+	}
+	CHECK_EQ(vswitch_port_stats(&sw, p[3])->tx_bytes, 64 * 60u);
+}
+
+/* A runt at the very end of its buffer: nothing past it may be read. */
+UNIT_TEST(runt_at_buffer_end)
+{
+	struct frame *f = &fbuf[ARRAY_SIZE(fbuf) - 1]; /* redzone follows */
+	int a;
+
+	setup();
+	a = add(cfg_access(10, 0));
+	add(cfg_access(10, 1));
+	f->off = sizeof(f->buf) - 2;
+	f->len = 2;
+	CHECK_EQ(rx1(a, f, 0), 0);
+	CHECK_EQ(drops(a, NET_DROP_ETH_SHORT), 1);
+	f->off = 2; /* no headroom for a tag */
+	f->len = 60;
+	CHECK_EQ(rx1(a, f, 0), 0);
+	CHECK_EQ(drops(a, NET_DROP_FRAME_LEN), 1);
+}
+
+static unsigned int walked, walked_port;
+static u8 walked_mac[ETH_ALEN];
+static u64 walked_age;
+
+static void walk_fn(void *ctx, const u8 *m, u16 vid, unsigned int port, u64 age)
+{
+	walked++;
+	if (vid == 20) {
+		memcpy(walked_mac, m, ETH_ALEN);
+		walked_port = port;
+		walked_age = age;
+	}
+}
+
+UNIT_TEST(fdb_walk)
+{
+	int a, t;
+	struct vswitch_port_cfg tc;
+
+	setup();
+	a = add(cfg_access(10, 0));
+	tc = cfg_trunk(0, 1);
+	bitmap_set_bit(tc.allowed, 10);
+	bitmap_set_bit(tc.allowed, 20);
+	t = add(tc);
+	add(cfg_access(20, 2));
+	rx1(a, mk(0, bcast, mac[0], UNTAGGED, 46), SEC);
+	rx1(t, mk(0, bcast, mac[4], 20, 46), 2 * SEC);
+	walked = 0;
+	CHECK_EQ(vswitch_fdb_walk(&sw, 7 * SEC, walk_fn, &t), 2);
+	CHECK_EQ(walked, 2);
+	CHECK(!memcmp(walked_mac, mac[4], ETH_ALEN));
+	CHECK_EQ(walked_port, t);
+	CHECK_EQ(walked_age, 5 * SEC);
+	/* Aged-out entries are not visited. */
+	CHECK_EQ(vswitch_fdb_walk(&sw, 301 * SEC, walk_fn, &t), 1);
+}
+
 UNIT_MAIN();
