@@ -44,7 +44,7 @@ autoconf-h := $(objtree)/include/generated/autoconf.h
 # Targets that do not need a configuration.
 no-config-targets := %config help clean distclean mrproper deps \
 	check check-unit check-profiles check-selftest check-format bench fuzz \
-	guests
+	guests linux-guest
 config-only := $(if $(MAKECMDGOALS),$(if $(filter-out $(no-config-targets),$(MAKECMDGOALS)),,y),)
 
 .DEFAULT_GOAL := all
@@ -93,6 +93,7 @@ help:
 	@echo '  all (default)      - purevisor.elf, System.map'
 	@echo '  iso                - GRUB BIOS+UEFI ISO (purevisor.iso)'
 	@echo '  guests             - test guests + VM configs into $$(O)/guests/'
+	@echo '  linux-guest        - Debian kernel, initramfs, disks into $$(O)/guests/linux/'
 	@echo '  disasm             - purevisor.dis (objdump -d)'
 	@echo '  symbols            - System.map (sorted symbol table)'
 	@echo '  clean / distclean  - remove build outputs / and the configuration'

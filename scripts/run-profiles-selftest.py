@@ -147,6 +147,27 @@ def _judge_cases(rp):
                        .replace("[g1] 1..2", "[g1] 1..1"), 1, False, 30,
                        "qemu")
     out.append(("judge: passing guests, no kernel KTAP", errs, None))
+    # A direct kernel (the Linux guest): "PVTEST" lines, no KTAP.
+    fp4 = _FakeProfile()
+    fp4.direct = True
+    fp4.hvc_expect = [re.compile(r"^PVHVC hi$", re.M)]
+    dlog = "Linux\nPVTEST cpus ok 2\nPVTEST disk ok x\nPVTEST done\n"
+    errs, _ = rp.judge(fp4, dlog, 0, False, 30, "qemu", "PVHVC hi\n")
+    out.append(("judge: direct kernel, all ok", errs, None))
+    errs, _ = rp.judge(fp4, dlog.replace("disk ok", "disk FAIL"), 0, False,
+                       30, "qemu", "PVHVC hi\n")
+    out.append(("judge: direct kernel FAIL line", errs,
+                r"^PVTEST disk FAIL x$"))
+    errs, _ = rp.judge(fp4, dlog.replace("PVTEST done\n", ""), 0, False, 30,
+                       "qemu", "PVHVC hi\n")
+    out.append(("judge: direct kernel without done", errs,
+                r"^no 'PVTEST done' line$"))
+    errs, _ = rp.judge(fp4, dlog, 0, False, 30, "qemu", "")
+    out.append(("judge: direct kernel, virtio console silent", errs,
+                r"not in the virtio console log"))
+    errs, _ = rp.judge(fp4, dlog, 1, False, 30, "qemu", "PVHVC hi\n")
+    out.append(("judge: direct kernel did not power off", errs,
+                r"^QEMU exited with 1, not 0"))
     return out
 
 

@@ -37,6 +37,31 @@ accumulate):
                only). The serial port is then a socket chardev: the runner
                records what arrives, waits for "monitor: ready", and types
                the lines in order, INPUT_GAP seconds apart
+    netpeer    "tap ADDR/PREFIX": QEMU runs in a fresh network namespace
+               whose tap (with that address) backs "-netdev tap,id=n0";
+               the profile's NIC uses netdev=n0 (scripts/netpeer.py)
+    peer_cmd   command run in that namespace once peer_start matches the
+               serial log; must exit 0 (repeatable, in order)
+    peer_start regex for peer_cmd (default: a NIC came up)
+
+A profile with "direct_kernel" boots another kernel (the Linux test guest)
+straight in QEMU, without PureVisor; it needs no defconfig and prints no
+KTAP: it passes when it prints "PVTEST done", no "PVTEST <name> FAIL" line,
+every expect/hvc_expect matches, and QEMU exits 0 (the guest powered off).
+
+    direct_kernel  bzImage for QEMU -kernel (guests/... paths are in
+               BUILD_DIR, others in the tree)
+    initrd     its initramfs (QEMU -initrd)
+    drives     "FILE[,OPTS]": a raw disk on its own modern-only
+               virtio-blk-pci device; OPTS are extra -drive options such
+               as readonly=on or snapshot=on (repeatable, in PCI order)
+    hvc_expect regex that must match a line the guest wrote to its virtio
+               console (repeatable): adds a modern virtio-serial-pci with
+               a virtconsole logged to build/logs/<profile>.hvc0.log
+    build      make target run with O=BUILD_DIR first (linux-guest)
+    cmdline    as above, without "panic=exit"; "{host_time}" becomes the
+               host's time (seconds since the epoch) at launch and
+               "{file:PATH}" the first line of PATH
 
 Each distinct defconfig+fragments pair is built once into
 build/<defconfig-stem>+<fragment-stems>/. Serial output goes to
@@ -56,6 +81,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import netpeer  # noqa: E402
+
 SRCTREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILE_DIR = os.path.join(SRCTREE, "tests", "profiles")
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -71,10 +100,13 @@ INPUT_GAP = 1.0
 
 # ---------------------------------------------------------------- profiles
 
-LIST_KEYS = {"expect", "devices", "modules", "input"}
+LIST_KEYS = {"expect", "devices", "modules", "input", "drives",
+             "hvc_expect", "peer_cmd"}
 KNOWN_KEYS = {"defconfig", "fragments", "emulator", "machine", "cpu",
               "memory", "smp", "firmware", "boot", "devices", "cmdline",
-              "timeout", "expect", "modules", "guests", "input"}
+              "timeout", "expect", "modules", "guests", "input",
+              "direct_kernel", "initrd", "drives", "hvc_expect", "build",
+              "netpeer", "peer_cmd", "peer_start"}
 DEFAULTS = {"fragments": "", "emulator": "qemu", "machine": "pc",
             "cpu": "qemu64", "memory": "256", "smp": "1",
             "firmware": "bios", "boot": "kernel", "cmdline": "",
@@ -95,6 +127,9 @@ class Profile:
         self.devices = []
         self.modules = []
         self.input = []
+        self.drives = []
+        self.hvc_expect = []
+        self.peer_cmd = []
         self._parse()
 
     def _parse(self):
@@ -115,11 +150,16 @@ class Profile:
                 raise ProfileError("%s: expected 'key = value' with key "
                                    "one of %s" % (where,
                                                   ", ".join(sorted(KNOWN_KEYS))))
-            if key == "expect":
+            if key in ("expect", "hvc_expect"):
                 try:
-                    self.expect.append(re.compile(value, re.M))
+                    getattr(self, key).append(re.compile(value, re.M))
                 except re.error as e:
                     raise ProfileError("%s: bad regex: %s" % (where, e))
+            elif key == "drives":
+                if not value or " " in value:
+                    raise ProfileError("%s: drives needs 'FILE[,OPTS]' "
+                                       "without spaces" % where)
+                self.drives.append(value)
             elif key == "devices":
                 self.devices.append(value)
             elif key == "modules":
@@ -127,6 +167,8 @@ class Profile:
                     raise ProfileError("%s: modules needs 'FILE [ARGS]' "
                                        "without commas" % where)
                 self.modules.append(value)
+            elif key == "peer_cmd":
+                self.peer_cmd.append(value)
             elif key == "input":
                 if not value:
                     raise ProfileError("%s: input needs a line to type" %
@@ -135,8 +177,15 @@ class Profile:
             else:
                 self.keys[key] = value
         k = self.keys
-        if "defconfig" not in k:
+        if self.direct:
+            if k["emulator"] != "qemu" or self.modules or self.input:
+                raise ProfileError("%s: direct_kernel needs emulator qemu "
+                                   "and no modules or input" % self.path)
+        elif "defconfig" not in k:
             raise ProfileError("%s: no defconfig" % self.path)
+        elif self.drives or self.hvc_expect or "initrd" in k:
+            raise ProfileError("%s: drives, hvc_expect and initrd need "
+                               "direct_kernel" % self.path)
         for key, allowed in (("emulator", ("qemu", "bochs")),
                              ("firmware", ("bios", "ovmf")),
                              ("boot", ("iso", "kernel"))):
@@ -153,11 +202,25 @@ class Profile:
                                self.path)
         if k["emulator"] != "qemu" and self.input:
             raise ProfileError("%s: input needs emulator qemu" % self.path)
+        if "netpeer" in k:
+            try:
+                netpeer.parse_spec(k["netpeer"])
+            except ValueError as e:
+                raise ProfileError("%s: %s" % (self.path, e))
+            if k["emulator"] != "qemu":
+                raise ProfileError("%s: netpeer needs emulator qemu" %
+                                   self.path)
+        elif self.peer_cmd:
+            raise ProfileError("%s: peer_cmd needs netpeer" % self.path)
 
     def __getattr__(self, key):
         if key in KNOWN_KEYS:
             return self.__dict__["keys"][key]
         raise AttributeError(key)
+
+    @property
+    def direct(self):
+        return bool(self.__dict__["keys"].get("direct_kernel"))
 
     @property
     def guest_list(self):
@@ -169,6 +232,9 @@ class Profile:
 
     @property
     def config_name(self):
+        if self.direct:
+            # No PureVisor build: build errors are filed under the target.
+            return "make " + self.keys.get("build", "(nothing)")
         stem = self.keys["defconfig"]
         if stem.endswith("_defconfig"):
             stem = stem[:-len("_defconfig")]
@@ -468,15 +534,81 @@ def build_guests(builddir, logs):
     return None
 
 
-def resolve_modules(profile, builddir):
-    """[(absolute file, args)] for the profile's modules, or an error."""
+def build_target(target, builddir, logs):
+    """make TARGET with O=builddir (a direct profile's "build" key)."""
+    os.makedirs(logs, exist_ok=True)
+    logf = os.path.join(logs, "build-%s.log" % target)
+    open(logf, "w").close()
+    log("  BUILD    %s" % target)
+    if not run_quiet(["make", "-C", SRCTREE, "O=" + builddir, target],
+                     logf):
+        for l in tail(logf, 25):
+            log("    " + l)
+        return "make %s failed (%s)" % (target, logf)
+    return None
+
+
+def build_path(path, builddir):
+    """guests/... lives in the build directory, anything else in the tree."""
+    base = builddir if path.startswith("guests/") else SRCTREE
+    return os.path.join(base, path)
+
+
+def direct_boot(profile, builddir, logs, tag, extra=""):
+    """(kernel, {initrd, drives, hvc_log}, command line) of a direct
+    profile, or raises ProfileError naming the missing file."""
+    def need(path):
+        full = build_path(path, builddir)
+        if not os.path.isfile(full):
+            raise ProfileError("no file %s (%s)" % (full, path))
+        return full
+
+    kernel = need(profile.direct_kernel)
+    boot = {"initrd": need(profile.initrd) if "initrd" in profile.keys
+            else None, "drives": [], "hvc_log": None}
+    for d in profile.drives:
+        path, _, opts = d.partition(",")
+        boot["drives"].append((need(path), opts))
+    if profile.hvc_expect:
+        boot["hvc_log"] = os.path.join(logs, tag + ".hvc0.log")
+    cmdline = " ".join(p for p in (profile.cmdline, extra) if p)
+    return kernel, boot, fill_placeholders(cmdline, builddir)
+
+
+def fill_placeholders(text, builddir):
+    """{host_time}: the host's time now; {file:PATH}: PATH's first line."""
+    def file_line(m):
+        full = build_path(m.group(1), builddir)
+        if not os.path.isfile(full):
+            raise ProfileError("no file %s (%s)" % (full, m.group(1)))
+        with open(full) as f:
+            return f.readline().strip()
+
+    text = text.replace("{host_time}", str(int(time.time())))
+    return re.sub(r"\{file:([^}]+)\}", file_line, text)
+
+
+def resolve_modules(profile, builddir, logs=None):
+    """[(absolute file, args)] for the profile's modules, or an error. A
+    module named *.in is a template: its placeholders are filled in at
+    boot time (fill_placeholders) into logs/NAME without ".in"."""
     out = []
     for m in profile.modules:
         path, _, args = m.partition(" ")
-        base = builddir if path.startswith("guests/") else SRCTREE
-        full = os.path.join(base, path)
+        full = build_path(path, builddir)
         if not os.path.isfile(full):
             return None, "module %s: no file %s" % (path, full)
+        if full.endswith(".in"):
+            dest = os.path.join(logs or builddir,
+                                os.path.basename(full)[:-3])
+            try:
+                with open(full) as f:
+                    text = fill_placeholders(f.read(), builddir)
+            except ProfileError as e:
+                return None, "module %s: %s" % (path, e)
+            with open(dest, "w") as f:
+                f.write(text)
+            full = dest
         out.append((full, args.strip()))
     return out, None
 
@@ -513,7 +645,8 @@ def kernel_cmdline(profile, extra=""):
 
 
 def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
-                 interactive=False, modules=(), serial_sock=None):
+                 interactive=False, modules=(), serial_sock=None,
+                 direct=None):
     cmd = ["qemu-system-x86_64", "-M", profile.machine, "-cpu", profile.cpu,
            "-m", profile.memory, "-smp", profile.smp, "-no-reboot"]
     if interactive:
@@ -537,7 +670,21 @@ def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
         shutil.copyfile(OVMF_VARS, vars_copy)
         cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" +
                 OVMF_CODE, "-drive", "if=pflash,format=raw,file=" + vars_copy]
-    if profile.boot == "kernel":
+    if direct is not None:
+        # Modern-only virtio (disable-legacy), like PureVisor's models.
+        for i, (path, opts) in enumerate(direct["drives"]):
+            cmd += ["-drive", "if=none,id=drive%d,format=raw,file=%s%s" %
+                    (i, path, "," + opts if opts else ""),
+                    "-device", "virtio-blk-pci,drive=drive%d,"
+                    "disable-legacy=on" % i]
+        if direct["hvc_log"]:
+            cmd += ["-device", "virtio-serial-pci,disable-legacy=on",
+                    "-chardev", "file,id=hvc0,path=" + direct["hvc_log"],
+                    "-device", "virtconsole,chardev=hvc0"]
+        cmd += ["-kernel", kernel, "-append", cmdline]
+        if direct["initrd"]:
+            cmd += ["-initrd", direct["initrd"]]
+    elif profile.boot == "kernel":
         cmd += ["-kernel", kernel, "-append", cmdline]
         if modules:
             # Multiboot1 modules: "file args" each, comma-separated.
@@ -726,8 +873,49 @@ def judge_guest(name, text, timed_out):
     return errors, res
 
 
-def judge(profile, text, rc, timed_out, timeout, emulator):
+PVTEST_RE = re.compile(r"^PVTEST (\S+) (ok|FAIL)\b ?(.*)$", re.M)
+PVTEST_DONE_RE = re.compile(r"^PVTEST done\b", re.M)
+
+
+def judge_direct(profile, text, rc, timed_out, timeout, hvc_text):
+    """A direct kernel's run: its "PVTEST" lines, expects, QEMU's exit."""
+    errors = []
+    text = text.replace("\r", "")
+    rep = KtapReport()
+    rep.top = Block(0)
+    for m in PVTEST_RE.finditer(text):
+        rep.top.results.append(Result(m.group(2) == "ok", 0, m.group(1), "",
+                                      m.group(0)))
+        if m.group(2) != "ok":
+            rep.failures.append(m.group(1))
+            errors.append("PVTEST %s FAIL %s" % (m.group(1), m.group(3)))
+    panic = PANIC_RE.search(text)
+    if panic:
+        errors.append("panic: '%s'" % panic.group(0).strip())
+    if timed_out:
+        last = rep.top.results[-1].name if rep.top.results else "none"
+        errors.append("timed out after %ds; last PVTEST line: %s" %
+                      (timeout, last))
+        return errors, rep
+    if not PVTEST_DONE_RE.search(text):
+        errors.append("no 'PVTEST done' line")
+    for rx in profile.expect:
+        if not rx.search(text):
+            errors.append("expected /%s/ not in the serial log" % rx.pattern)
+    for rx in getattr(profile, "hvc_expect", []):
+        if not rx.search(hvc_text or ""):
+            errors.append("expected /%s/ not in the virtio console log" %
+                          rx.pattern)
+    if rc != 0:
+        errors.append("QEMU exited with %s, not 0 (the guest did not power "
+                      "off)" % rc)
+    return errors, rep
+
+
+def judge(profile, text, rc, timed_out, timeout, emulator, hvc_text=None):
     """Every reason the run failed, as messages naming what went wrong."""
+    if getattr(profile, "direct", False):
+        return judge_direct(profile, text, rc, timed_out, timeout, hvc_text)
     errors = []
     rep = parse_ktap(text)
     panic = PANIC_RE.search(text)
@@ -787,13 +975,22 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
     cmdline = kernel_cmdline(profile, extra_cmdline)
     tag = profile.name + ("-" + extra_cmdline.replace(" ", "_").replace(
         "=", "-").replace(".", "-") if extra_cmdline else "")
+    direct = None
+    if profile.direct:
+        try:
+            kernel, direct, cmdline = direct_boot(profile, builddir, logs,
+                                                  tag, extra_cmdline)
+        except (ProfileError, OSError) as e:
+            out.errors.append(str(e))
+            return out
     serial = os.path.join(logs, tag + ".log")
     emu_log = os.path.join(logs, tag + ".emu.log")
     iso = os.path.join(cfgdir, tag + ".iso")
-    if profile.modules and build_errors and build_errors.get("guests"):
+    if not direct and profile.modules and build_errors and \
+            build_errors.get("guests"):
         out.errors.append(build_errors["guests"])
         return out
-    modules, err = resolve_modules(profile, builddir)
+    modules, err = resolve_modules(profile, builddir, logs)
     if err:
         out.errors.append(err)
         return out
@@ -803,6 +1000,8 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
             out.errors.append(err)
             return out
     open(serial, "w").close()
+    if direct and direct["hvc_log"]:
+        open(direct["hvc_log"], "w").close()  # no stale line can pass
     feeder, sockdir = None, None
     if profile.emulator == "qemu":
         sock = None
@@ -812,19 +1011,49 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
             sock = os.path.join(sockdir, "s")
             feeder = SerialFeeder(sock, serial, profile.input)
         cmd = qemu_command(profile, kernel, iso, serial, cmdline, logs,
-                           modules=modules, serial_sock=sock)
+                           modules=modules, serial_sock=sock,
+                           direct=direct)
     else:
         cmd = bochs_command(profile, iso, serial, logs)
+    peer = None
+    if "netpeer" in profile.keys:
+        peer = netpeer.NetPeer(profile.keys["netpeer"],
+                               profile.keys.get("peer_start"),
+                               profile.peer_cmd,
+                               os.path.join(logs, tag + ".peer.log"))
     try:
+        if peer:
+            err = peer.setup()
+            if err:
+                out.errors.append(err)
+                return out
+            cmd = peer.wrap(cmd)
+            peer.start(serial, time.monotonic() + timeout)
         rc, out.seconds = run_emulator(cmd, emu_log, timeout, feeder)
+        if peer:
+            out.errors += peer.finish()
+            if peer.summary:
+                log("  PEER     %s: tap received %d frames, sent %d" %
+                    ((profile.name,) + peer.summary))
     finally:
         if sockdir:
             shutil.rmtree(sockdir, ignore_errors=True)
+        if peer:
+            peer.teardown()
     with open(serial, errors="replace") as f:
         text = f.read()
+    hvc_text = None
+    if direct and direct["hvc_log"]:
+        try:
+            with open(direct["hvc_log"], errors="replace") as f:
+                hvc_text = f.read().replace("\r", "")
+        except OSError:
+            hvc_text = ""
     out.serial = serial
+    peer_errors = out.errors
     out.errors, out.report = judge(profile, text, rc, rc is None, timeout,
-                                   profile.emulator)
+                                   profile.emulator, hvc_text)
+    out.errors += peer_errors
     return out
 
 
@@ -832,8 +1061,18 @@ def build_all(profiles, builddir, logs, jobs):
     errors = {}
     if any(m.startswith("guests/") for p in profiles for m in p.modules):
         errors["guests"] = build_guests(builddir, logs)
+    if any(m.startswith("guests/linux/") for p in profiles
+           for m in p.modules):
+        # The Linux test guest's kernel, initramfs and disks as modules.
+        errors["guests"] = errors["guests"] or \
+            build_target("linux-guest", builddir, logs)
     for p in profiles:
         if p.config_name in errors:
+            continue
+        if p.direct:
+            target = p.keys.get("build")
+            errors[p.config_name] = build_target(target, builddir, logs) \
+                if target else None
             continue
         errors[p.config_name] = build_config(
             p.defconfig, p.fragment_list,
@@ -919,11 +1158,29 @@ def cmd_interactive(args, profiles):
         return 2
     cmdline = args.cmdline or ""
     os.makedirs(args.logs, exist_ok=True)
+    if p.direct:
+        # e.g. --interactive qemu-linux-direct --cmdline pv.test=shell
+        err = build_target(p.build, args.build_dir, args.logs) \
+            if "build" in p.keys else None
+        try:
+            kernel, direct, cmdline = (None, None, None) if err else \
+                direct_boot(p, args.build_dir, args.logs, p.name, cmdline)
+        except (ProfileError, OSError) as e:
+            err = str(e)
+        if err:
+            log("error: " + err)
+            return 1
+        cmd = qemu_command(p, kernel, None, None, cmdline, args.logs,
+                           interactive=True, direct=direct)
+        log("QEMU (%s): serial on this terminal; quit with Ctrl-A X" % p.name)
+        log("$ " + " ".join(cmd))
+        sys.stdout.flush()
+        os.execvp(cmd[0], cmd)
     err = None
     if any(m.startswith("guests/") for m in p.modules):
         err = build_guests(args.build_dir, args.logs)
     modules, err = (None, err) if err else \
-        resolve_modules(p, args.build_dir)
+        resolve_modules(p, args.build_dir, args.logs)
     if not err and p.boot == "iso":
         err = make_iso(args.kernel, args.iso, cmdline,
                        os.path.join(args.logs, "run-mkiso.log"), modules)
@@ -937,6 +1194,10 @@ def cmd_interactive(args, profiles):
     else:
         cmd = qemu_command(p, args.kernel, args.iso, None, cmdline,
                            args.logs, interactive=True, modules=modules)
+        if "netpeer" in p.keys:
+            # No namespace by hand: QEMU's user network stands in
+            # (gateway 10.0.2.2 answers ARP and ping).
+            cmd += ["-netdev", "user,id=n0"]
         if args.gdb:
             cmd += ["-s", "-S"]
         log("QEMU (%s): serial on this terminal; quit with Ctrl-A X" % p.name)

@@ -14,11 +14,17 @@
 #include <pv/heap.h>
 #include <pv/loader.h>
 #include <pv/panic.h>
+#include <pv/printf.h>
 #include <pv/printk.h>
 #include <pv/string.h>
 #include <pv/virt.h>
 #include <pv/vmconfig.h>
 #include <asm/layout.h>
+#include <asm/timer.h>
+#include <pv/blkdev.h>
+#include <pv/vnet.h>
+#include "dev/platform.h"
+#include "dev/virtio.h"
 
 #define VMCONF_SUFFIX ".vmconf"
 
@@ -35,6 +41,7 @@ KPARAM("vms.exit_after", set_exit_after,
 struct boot_vm {
 	struct vmconf_vm conf;
 	const struct boot_module *kernel;
+	const struct boot_module *initrd; /* type = linux */
 	struct loader_module mods[VMCONF_MAX_MODULES];
 };
 
@@ -65,6 +72,39 @@ static const void *module_data(const struct boot_module *m)
 	return phys_to_virt(m->start);
 }
 
+/*
+ * A Linux guest gets the TSC rate through the kernel's documented
+ * tsc_early_khz= option unless its config sets one: calibrating against
+ * the emulated PIT needs port reads far faster than an exit is under
+ * nested emulation, and the guest TSC is the host's.
+ */
+static int load_linux(struct vm *vm, struct boot_vm *b, char *err,
+		      size_t errlen)
+{
+	const struct boot_module *k = b->kernel, *rd = b->initrd;
+	struct linux_entry e;
+	char *cmd = kzalloc(VMCONF_CMDLINE_MAX + 64);
+	int rc;
+
+	if (!cmd) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (strstr(b->conf.cmdline, "tsc_early_khz="))
+		strlcpy(cmd, b->conf.cmdline, VMCONF_CMDLINE_MAX + 64);
+	else
+		snprintf(cmd, VMCONF_CMDLINE_MAX + 64, "%s%stsc_early_khz=%u",
+			 b->conf.cmdline, b->conf.cmdline[0] ? " " : "",
+			 tsc_khz);
+	rc = linux_load(vm, module_data(k), k->end - k->start,
+			rd ? module_data(rd) : NULL, rd ? rd->end - rd->start : 0,
+			cmd, vm->plat->rsdp, &e, err, errlen);
+	kfree(cmd);
+	if (!rc)
+		linux_enter(vm->vcpus[0], &e);
+	return rc;
+}
+
 /* Load the image and set the boot vCPU's entry state. */
 static int load_vm(struct vm *vm, void *arg)
 {
@@ -74,6 +114,15 @@ static int load_vm(struct vm *vm, void *arg)
 	char err[128];
 	int rc;
 
+	if (b->conf.type == VMCONF_LINUX) {
+		rc = load_linux(vm, b, err, sizeof(err));
+		if (rc) {
+			pr_err("vm %s: cannot load '%s': %s\n", vm->name,
+			       b->conf.kernel, err);
+			return -1;
+		}
+		return 0;
+	}
 	if (b->conf.type == VMCONF_FLAT)
 		rc = flat_load(vm, module_data(k), k->end - k->start,
 			       b->conf.load, b->conf.entry, &bs, err,
@@ -102,6 +151,71 @@ static int add_devices(struct vm *vm, unsigned int devices)
 	return 0;
 }
 
+/* A locally administered MAC, stable per VM name and NIC index. */
+static void pick_mac(const struct vmconf_vm *c, unsigned int i, u8 mac[6])
+{
+	u32 h = crc32c(~0u, c->name, strlen(c->name)) ^ i;
+
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = (u8)(h >> 24);
+	mac[3] = (u8)(h >> 16);
+	mac[4] = (u8)(h >> 8);
+	mac[5] = (u8)h;
+}
+
+/* The PC platform and the virtio devices of a Linux guest. */
+static int platform_devices(struct vm *vm, const struct vmconf_vm *c)
+{
+	struct vpci_host *pci;
+
+	if (plat_create(vm))
+		return -1;
+	pci = vm->plat->pci;
+	for (unsigned int i = 0; i < c->nr_disks; i++) {
+		const struct boot_module *m = find_module(c->disks[i].module);
+		struct blkdev *bd = vm_dev_zalloc(vm, sizeof(*bd));
+
+		if (!m || !bd) {
+			pr_err("vm %s: disk '%s': %s\n", c->name,
+			       c->disks[i].module,
+			       m ? "out of memory" : "no boot module of that name");
+			return -1;
+		}
+		ramdisk_init(bd, c->disks[i].module, phys_to_virt(m->start),
+			     m->end - m->start, c->disks[i].ro);
+		if (!virtio_blk_create(vm, pci, bd))
+			return -1;
+	}
+	if (c->nr_nics && !IS_ENABLED(CONFIG_NET)) {
+		pr_err("vm %s: NICs need networking (CONFIG_NET)\n", c->name);
+		return -1;
+	}
+	for (unsigned int i = 0; i < c->nr_nics; i++) {
+		const struct vmconf_nic *nc = &c->nics[i];
+		struct vnet_port_opts o = { .vlan = nc->vlan,
+					    .isolated = nc->isolated };
+		struct vnet *net = vnet_get(nc->link);
+		u8 mac[6];
+		struct netport *p;
+
+		if (nc->has_mac)
+			memcpy(mac, nc->mac, 6);
+		else
+			pick_mac(c, i, mac);
+		p = net ? virtio_net_create(vm, pci, mac) : NULL;
+		if (!p || vnet_attach_guest(net, p, &o) < 0) {
+			pr_err("vm %s: NIC on '%s' could not be attached\n",
+			       c->name, nc->link);
+			return -1;
+		}
+	}
+	if ((c->console & VMCONF_CONSOLE_VIRTIO) &&
+	    !virtio_console_create(vm, pci))
+		return -1;
+	return 0;
+}
+
 /* Resolve the modules a config names; NULL-free boot_vm on success. */
 static bool resolve(const struct vmconf_vm *c, struct boot_vm *b)
 {
@@ -110,6 +224,12 @@ static bool resolve(const struct vmconf_vm *c, struct boot_vm *b)
 	if (!b->kernel) {
 		pr_err("vm %s: no boot module named '%s'; skipped\n", c->name,
 		       c->kernel);
+		return false;
+	}
+	b->initrd = c->initrd[0] ? find_module(c->initrd) : NULL;
+	if (c->initrd[0] && !b->initrd) {
+		pr_err("vm %s: no boot module named '%s'; skipped\n", c->name,
+		       c->initrd);
 		return false;
 	}
 	for (unsigned int i = 0; i < c->nr_modules; i++) {
@@ -145,6 +265,11 @@ static bool create_one(const struct vmconf_vm *c)
 	if (!vm)
 		return false; /* vm_create said why */
 	b = vm_dev_zalloc(vm, sizeof(*b));
+	if (b && c->type == VMCONF_LINUX && platform_devices(vm, c)) {
+		pr_err("vm %s: cannot create its platform devices; skipped\n",
+		       c->name);
+		goto out;
+	}
 	if (!b || add_devices(vm, c->devices)) {
 		pr_err("vm %s: cannot attach devices; skipped\n", c->name);
 		goto out;

@@ -20,12 +20,18 @@ enum {
 	K_LOAD = 1u << 5,
 	K_ENTRY = 1u << 6,
 	K_DEVICES = 1u << 7,
+	K_INITRD = 1u << 8,
+	K_CONSOLE = 1u << 9,
 };
 
 struct parser {
 	struct vmconf *conf;
 	struct vmconf_vm *vm; /* block being parsed, NULL outside one */
 	bool bad; /* the current block had an error: ignore the rest */
+	/* First line of a key that depends on the type (checked when the
+	 * block ends, as type may come later). */
+	unsigned int linux_line, module_line;
+	const char *linux_key;
 };
 
 static void error(struct parser *p, unsigned int line, const char *fmt, ...)
@@ -123,6 +129,150 @@ static const char *parse_devices(const char *v, unsigned int *mask)
 	return NULL;
 }
 
+/* The next space-separated word of *v into out; false if too long. */
+static bool next_word(const char **v, char *out, size_t size)
+{
+	const char *w = *v;
+	size_t len;
+
+	while (is_space(*w))
+		w++;
+	for (len = 0; w[len] && !is_space(w[len]); len++)
+		;
+	*v = w + len;
+	return copy_word(out, size, w, len);
+}
+
+static const char *one_name(const char *val, char *out, size_t size)
+{
+	for (const char *s = val; *s; s++)
+		if (is_space(*s))
+			return "one module name expected";
+	if (!copy_word(out, size, val, strlen(val)))
+		return "name too long";
+	return NULL;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "xx:xx:xx:xx:xx:xx", a unicast address other than zero. */
+static const char *parse_mac(const char *s, u8 mac[6])
+{
+	bool zero = true;
+
+	for (unsigned int i = 0; i < 6; i++, s += 3) {
+		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+
+		if (lo < 0 || s[2] != (i == 5 ? 0 : ':'))
+			return "bad MAC (xx:xx:xx:xx:xx:xx)";
+		mac[i] = hi << 4 | lo;
+		zero &= !mac[i];
+	}
+	if (mac[0] & 1)
+		return "MAC must be unicast";
+	if (zero)
+		return "MAC must not be zero";
+	return NULL;
+}
+
+/* disk = MODULE [ro] */
+static const char *add_disk(struct vmconf_vm *vm, const char *v)
+{
+	struct vmconf_disk *d = &vm->disks[vm->nr_disks];
+	char opt[8];
+
+	if (vm->nr_disks == VMCONF_MAX_DISKS)
+		return "too many disks (at most 4)";
+	memset(d, 0, sizeof(*d));
+	if (!next_word(&v, d->module, sizeof(d->module)))
+		return "name too long";
+	while (*v) {
+		if (!next_word(&v, opt, sizeof(opt)) || strcmp(opt, "ro"))
+			return "unknown option (ro)";
+		if (d->ro)
+			return "duplicate option";
+		d->ro = true;
+		while (is_space(*v))
+			v++;
+	}
+	for (unsigned int i = 0; i < vm->nr_disks; i++)
+		if (!strcmp(vm->disks[i].module, d->module))
+			return "module already backs another disk";
+	vm->nr_disks++;
+	return NULL;
+}
+
+/* nic = LINK [mac=xx:xx:xx:xx:xx:xx] [vlan=N] [isolated] */
+static const char *add_nic(struct vmconf_vm *vm, const char *v)
+{
+	struct vmconf_nic *n = &vm->nics[vm->nr_nics];
+	bool vlan_seen = false;
+	char opt[32];
+	const char *why;
+	u64 id;
+
+	if (vm->nr_nics == VMCONF_MAX_NICS)
+		return "too many NICs (at most 4)";
+	memset(n, 0, sizeof(*n));
+	n->vlan = VMCONF_VLAN_DEFAULT;
+	if (!next_word(&v, n->link, sizeof(n->link)) || !name_ok(n->link))
+		return "bad link name (1-31 of A-Z a-z 0-9 . _ -)";
+	while (*v) {
+		if (!next_word(&v, opt, sizeof(opt)))
+			return "unknown option (mac=, vlan=, isolated)";
+		if (!strncmp(opt, "mac=", 4)) {
+			if (n->has_mac)
+				return "duplicate option";
+			why = parse_mac(opt + 4, n->mac);
+			if (why)
+				return why;
+			n->has_mac = true;
+		} else if (!strncmp(opt, "vlan=", 5)) {
+			if (vlan_seen)
+				return "duplicate option";
+			if (parse_u64(opt + 5, &id) || id < 1 || id > 4094)
+				return "vlan must be 1..4094";
+			n->vlan = id;
+			vlan_seen = true;
+		} else if (!strcmp(opt, "isolated")) {
+			if (n->isolated)
+				return "duplicate option";
+			n->isolated = true;
+		} else {
+			return "unknown option (mac=, vlan=, isolated)";
+		}
+		while (is_space(*v))
+			v++;
+	}
+	for (unsigned int i = 0; n->has_mac && i < vm->nr_nics; i++)
+		if (vm->nics[i].has_mac && !memcmp(vm->nics[i].mac, n->mac, 6))
+			return "MAC already used by another NIC";
+	vm->nr_nics++;
+	return NULL;
+}
+
+static const char *parse_console(const char *v, unsigned int *console)
+{
+	if (!strcmp(v, "uart"))
+		*console = VMCONF_CONSOLE_UART;
+	else if (!strcmp(v, "virtio"))
+		*console = VMCONF_CONSOLE_VIRTIO;
+	else if (!strcmp(v, "both"))
+		*console = VMCONF_CONSOLE_BOTH;
+	else
+		return "must be uart, virtio or both";
+	return NULL;
+}
+
 /* Apply one "key = value"; returns an error message or NULL. */
 static const char *set_key(struct vmconf_vm *vm, const char *key,
 			   const char *val)
@@ -135,6 +285,7 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 		{ "kernel", K_KERNEL }, { "cmdline", K_CMDLINE },
 		{ "type", K_TYPE },	{ "load", K_LOAD },
 		{ "entry", K_ENTRY },	{ "devices", K_DEVICES },
+		{ "initrd", K_INITRD }, { "console", K_CONSOLE },
 	};
 	unsigned int bit = 0;
 	u64 n;
@@ -148,6 +299,10 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 		vm->nr_modules++;
 		return NULL;
 	}
+	if (!strcmp(key, "disk"))
+		return add_disk(vm, val);
+	if (!strcmp(key, "nic"))
+		return add_nic(vm, val);
 	for (unsigned int i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(key, keys[i].name))
 			bit = keys[i].bit;
@@ -172,14 +327,9 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 			return "must be 1..8";
 		vm->vcpus = n;
 		break;
-	case K_KERNEL:
-		for (const char *s = val; *s; s++)
-			if (is_space(*s))
-				return "one module name expected";
-		if (!copy_word(vm->kernel, sizeof(vm->kernel), val,
-			       strlen(val)))
-			return "name too long";
-		break;
+	case K_KERNEL: return one_name(val, vm->kernel, sizeof(vm->kernel));
+	case K_INITRD: return one_name(val, vm->initrd, sizeof(vm->initrd));
+	case K_CONSOLE: return parse_console(val, &vm->console);
 	case K_CMDLINE:
 		return parse_quoted(val, vm->cmdline, sizeof(vm->cmdline));
 	case K_TYPE:
@@ -187,8 +337,10 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 			vm->type = VMCONF_MULTIBOOT;
 		else if (!strcmp(val, "flat"))
 			vm->type = VMCONF_FLAT;
+		else if (!strcmp(val, "linux"))
+			vm->type = VMCONF_LINUX;
 		else
-			return "must be multiboot or flat";
+			return "must be multiboot, flat or linux";
 		break;
 	case K_LOAD:
 	case K_ENTRY:
@@ -204,6 +356,23 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 	return NULL;
 }
 
+/* A Linux VM's defaults: 256M, console on both; the uart device follows
+ * the console unless devices says otherwise. */
+static const char *linux_defaults(struct vmconf_vm *vm)
+{
+	if (!(vm->seen & K_MEMORY))
+		vm->memory = VMCONF_MEM_DEFAULT_LINUX;
+	if (!(vm->seen & K_CONSOLE))
+		vm->console = VMCONF_CONSOLE_BOTH;
+	if (vm->console & VMCONF_CONSOLE_UART) {
+		if (!(vm->devices & VMCONF_DEV_UART))
+			return "console uses the uart but devices has no uart";
+	} else if (!(vm->seen & K_DEVICES)) {
+		vm->devices &= ~VMCONF_DEV_UART;
+	}
+	return NULL;
+}
+
 /* End of a block: defaults and the checks that need every key. */
 static void finish_vm(struct parser *p)
 {
@@ -212,14 +381,25 @@ static void finish_vm(struct parser *p)
 
 	if (!vm)
 		return;
+	if (!p->bad && vm->type != VMCONF_LINUX && p->linux_key)
+		error(p, p->linux_line,
+		      "vm %s: %s: for type = linux only; skipped", vm->name,
+		      p->linux_key);
+	if (!p->bad && vm->type == VMCONF_LINUX && p->module_line)
+		error(p, p->module_line,
+		      "vm %s: module: not for type = linux (use initrd); "
+		      "skipped",
+		      vm->name);
 	if (!p->bad) {
 		if (!(vm->seen & K_KERNEL))
 			why = "no kernel";
 		else if (vm->type == VMCONF_FLAT && !(vm->seen & K_LOAD))
 			why = "type flat needs a load address";
-		else if (vm->type == VMCONF_MULTIBOOT &&
+		else if (vm->type != VMCONF_FLAT &&
 			 (vm->seen & (K_LOAD | K_ENTRY)))
 			why = "load/entry are for type = flat only";
+		else if (vm->type == VMCONF_LINUX)
+			why = linux_defaults(vm);
 		if (why)
 			error(p, vm->line, "vm %s: %s; skipped", vm->name, why);
 	}
@@ -232,6 +412,8 @@ static void finish_vm(struct parser *p)
 	}
 	p->vm = NULL;
 	p->bad = false;
+	p->linux_key = NULL;
+	p->linux_line = p->module_line = 0;
 }
 
 static void start_vm(struct parser *p, unsigned int line, const char *s)
@@ -282,6 +464,9 @@ static void start_vm(struct parser *p, unsigned int line, const char *s)
 	p->vm = vm;
 }
 
+/* Keys only a type = linux VM may have. */
+static const char *const linux_keys[] = { "initrd", "disk", "nic", "console" };
+
 static void key_line(struct parser *p, unsigned int line, const char *s)
 {
 	char key[16];
@@ -316,8 +501,17 @@ static void key_line(struct parser *p, unsigned int line, const char *s)
 		return;
 	}
 	why = set_key(p->vm, key, val);
-	if (why)
+	if (why) {
 		error(p, line, "vm %s: %s: %s; skipped", p->vm->name, key, why);
+		return;
+	}
+	if (!strcmp(key, "module") && !p->module_line)
+		p->module_line = line;
+	for (unsigned int i = 0; i < ARRAY_SIZE(linux_keys); i++)
+		if (!strcmp(key, linux_keys[i]) && !p->linux_key) {
+			p->linux_key = linux_keys[i];
+			p->linux_line = line;
+		}
 }
 
 unsigned int vmconf_parse(const char *text, size_t len, struct vmconf *conf)

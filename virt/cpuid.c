@@ -9,10 +9,12 @@
  *   1           ECX       VMX(5) SMX(6) EST(7) TM2(8) MONITOR(3) DTES64(2)
  *                         DS-CPL(4) PDCM(15) x2APIC(21) TSC-deadline(24)
  *                         XSAVE(26) OSXSAVE(27) AVX(28) cleared; hypervisor
- *                         (31) set
+ *                         (31) set; with the PC platform x2APIC and
+ *                         TSC-deadline set (the LAPIC model has both)
  *   1           EDX       APIC(9) MCE(7) MCA(14) ACPI(22) TM(29) PBE(31)
- *                         DS(21) cleared (no LAPIC, MCA or thermal model);
- *                         HTT(28) set when vCPUs > 1
+ *                         DS(21) cleared (no MCA or thermal model; APIC
+ *                         set with the PC platform); HTT(28) set when
+ *                         vCPUs > 1
  *   2, 3, 4     all       passed through (cache descriptors)
  *   7.0         EBX       SGX, AVX2, RTM/HLE, MPX, RDT, AVX-512, PT cleared
  *   7.0         ECX/EDX   only UMIP-free basics kept; EDX (speculation
@@ -96,6 +98,10 @@ static bool basic_leaf(const struct cpuid_ctx *c, u32 leaf, u32 sub,
 			 (c->vcpu_id & 0xFF) << 24;
 		o->ecx = (h.ecx & ~L1_ECX_HIDE) | BIT(31);
 		o->edx = h.edx & ~L1_EDX_HIDE;
+		if (c->platform) {
+			o->ecx |= BIT(21) | BIT(24);
+			o->edx |= BIT(9);
+		}
 		if (n > 1)
 			o->edx |= BIT(28);
 		else

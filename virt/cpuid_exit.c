@@ -3,6 +3,7 @@
 #include <asm/cpu.h>
 #include <asm/cpufeature.h>
 #include "virt.h"
+#include "dev/platform.h"
 
 static struct cpuid_out host_cpuid(u32 leaf, u32 subleaf)
 {
@@ -14,7 +15,8 @@ static struct cpuid_out host_cpuid(u32 leaf, u32 subleaf)
 void handle_cpuid(struct vcpu_priv *vp, const struct vcpu_exit *e)
 {
 	struct vcpu *v = &vp->v;
-	struct cpuid_ctx c = { host_cpuid, v->id, v->vm->nr_vcpus };
+	struct cpuid_ctx c = { host_cpuid, v->id, v->vm->nr_vcpus,
+			       v->vm->plat != NULL };
 	struct cpuid_out o;
 	u64 *g = v->regs.gpr;
 
@@ -72,8 +74,13 @@ void handle_msr(struct vcpu_priv *vp, const struct vcpu_exit *e, bool wr)
 	u64 *g = v->regs.gpr;
 	u32 msr = (u32)g[X86_RCX];
 	u64 val = (g[X86_RDX] << 32) | (u32)g[X86_RAX];
-	int r = sregs_msr(v, msr, wr, &val);
+	int r;
 
+	if (v->vm->plat && lapic_msr_owned(msr))
+		r = wr ? lapic_wrmsr(vcpu_lapic(v), msr, val)
+		       : lapic_rdmsr(vcpu_lapic(v), msr, &val);
+	else
+		r = sregs_msr(v, msr, wr, &val);
 	if (r > 0)
 		r = wr ? msr_policy_write(&vp->msr, msr, val)
 		       : msr_policy_read(&vp->msr, msr, rdtsc(), &val);

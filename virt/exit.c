@@ -13,7 +13,7 @@ void vcpu_skip_insn(struct vcpu *v, const struct vcpu_exit *e, u8 dflt)
 
 /*
  * HLT sleeps until an interrupt is pending. With RFLAGS.IF clear nothing
- * we model can wake it (no NMI source): a real CPU would hang forever, so
+ * can wake a bare VM (no NMI source): a real CPU would hang forever, so
  * the VM is stopped with a reason instead, which is more useful.
  */
 bool handle_hlt(struct vcpu_priv *vp, const struct vcpu_exit *e)
@@ -21,7 +21,10 @@ bool handle_hlt(struct vcpu_priv *vp, const struct vcpu_exit *e)
 	struct vcpu *v = &vp->v;
 
 	vcpu_skip_insn(v, e, 1);
-	if (!(v->regs.rflags & RFLAGS_IF) && !vp->exc.pending) {
+	/* A platform VM can be woken by NMI or INIT (CPUs parked at
+	 * shutdown wait like that), so it just sleeps. */
+	if (!(v->regs.rflags & RFLAGS_IF) && !vp->exc.pending &&
+	    !v->vm->plat) {
 		vm_stop(v->vm, VM_STOP_ERROR, 0,
 			"vCPU %u halted with interrupts disabled at RIP %#llx",
 			v->id, (unsigned long long)v->regs.rip - 1);

@@ -3,7 +3,9 @@
  * The operator's monitor on the hypervisor's serial console. The boot CPU
  * polls the UART between its other work; a line is one command:
  *   help | vms | exits NAME | pause NAME | resume NAME | reset NAME |
- *   destroy NAME
+ *   destroy NAME | console NAME
+ * "console NAME" hands what is typed to the VM's UART receiver until
+ * Ctrl-] comes back to the monitor.
  */
 #include <pv/printk.h>
 #include <pv/string.h>
@@ -11,6 +13,14 @@
 #include "virt.h"
 
 #define LINE_MAX 64
+#define CONSOLE_ESCAPE 0x1D /* Ctrl-] */
+
+/* The VM the console belongs to, "" for the monitor; what was typed for
+ * it and its receiver had no room for yet (more is dropped, counted). */
+#define CONSOLE_BUF 128
+static char console_vm[VM_NAME_MAX];
+static char console_buf[CONSOLE_BUF];
+static unsigned int console_head, console_len, console_dropped;
 
 static void print_vm(struct vm *vm, void *arg)
 {
@@ -87,12 +97,24 @@ int monitor_exec(const char *cmdline)
 	if (!buf[0])
 		return 0;
 	if (!strcmp(buf, "help")) {
-		kprint("monitor: help | vms | exits NAME | pause NAME | resume NAME | reset NAME | destroy NAME\n");
+		kprint("monitor: help | vms | exits NAME | pause NAME | resume NAME | reset NAME | destroy NAME | console NAME\n");
 		return 0;
 	}
 	if (!strcmp(buf, "vms")) {
 		kprint("  name             state    vcpus   memory\n");
 		vm_for_each(print_vm, NULL);
+		return 0;
+	}
+	if (!strcmp(buf, "console")) {
+		vm = vm_find(arg);
+		if (!vm) {
+			kprint("monitor: no VM named '%s'\n", arg);
+			return -1;
+		}
+		strlcpy(console_vm, vm->name, sizeof(console_vm));
+		console_head = console_len = console_dropped = 0;
+		kprint("monitor: console %s: typing goes to the VM, Ctrl-] returns to the monitor\n",
+		       vm->name);
 		return 0;
 	}
 	if (strcmp(buf, "exits") && strcmp(buf, "pause") &&
@@ -120,6 +142,54 @@ int monitor_exec(const char *cmdline)
 	return r;
 }
 
+static void console_leave(const char *why)
+{
+	kprint("\nmonitor: console %s: %s, back to the monitor", console_vm,
+	       why);
+	if (console_dropped)
+		kprint(" (%u typed characters dropped: the VM did not read them)",
+		       console_dropped);
+	kprint("\n");
+	console_vm[0] = '\0';
+}
+
+/* Typed characters to the VM. The host UART is read even while the VM's
+ * receiver is full, so Ctrl-] always gets back to the monitor. */
+static void console_poll(void)
+{
+	struct vm *vm = vm_find(console_vm);
+	int c;
+
+	if (!vm || vm->state == VM_STOPPED) {
+		console_leave("the VM stopped");
+		return;
+	}
+	for (int i = 0; i < 64 && (c = serial_getc()) >= 0; i++) {
+		if (c == CONSOLE_ESCAPE) {
+			console_leave("Ctrl-]");
+			return;
+		}
+		if (console_len == CONSOLE_BUF) {
+			console_dropped++;
+			continue;
+		}
+		console_buf[(console_head + console_len++) % CONSOLE_BUF] =
+			(char)c;
+	}
+	while (console_len) {
+		int r = vm_console_input(vm, console_buf[console_head]);
+
+		if (r == -2)
+			return; /* full: the rest waits for the guest */
+		if (r == -1) {
+			console_leave("the VM has no UART");
+			return;
+		}
+		console_head = (console_head + 1) % CONSOLE_BUF;
+		console_len--;
+	}
+}
+
 void monitor_poll(void)
 {
 	static char line[LINE_MAX];
@@ -132,6 +202,10 @@ void monitor_poll(void)
 		kprint("monitor: ready (type help)\n");
 		ready = true;
 	}
+	if (console_vm[0]) {
+		console_poll();
+		return;
+	}
 
 	/* Bounded: a stream of input must not starve the caller. */
 	for (int i = 0; i < 64 && (c = serial_getc()) >= 0; i++) {
@@ -142,6 +216,8 @@ void monitor_poll(void)
 			len = 0;
 			kprint("\n");
 			monitor_exec(line);
+			if (console_vm[0])
+				return; /* what follows is the VM's */
 		} else if ((c == 0x7F || c == 0x08) && len) {
 			len--;
 		} else if (c >= 0x20 && c < 0x7F && len < LINE_MAX - 1) {

@@ -15,12 +15,15 @@
  *   MTRR_DEF_TYPE (0x2FF)  stored                    stored; reserved #GP
  *   STAR/LSTAR/CSTAR/      stored value              stored; LSTAR/CSTAR
  *   SFMASK/KERNEL_GS_BASE                            must be canonical
- *   EFER, FS_BASE, GS_BASE: vendor guest state (see msr_exit.c)
+ *   NB_CFG (0xC001001F)    stored (AMD northbridge   stored; only bit 46
+ *                          config, Linux sets bit 46) (extended CF8)
+ *   EFER, FS_BASE, GS_BASE: vendor guest state (see cpuid_exit.c)
  *
- * The stored values are what the guest reads back. Where the hardware
- * uses one of them while the guest runs (SYSCALL/SYSENTER targets, PAT),
- * the backend must pass that MSR through or load it from here; today the
- * test guests only read back what they wrote.
+ * The stored values are what the guest reads back. The SYSCALL/SYSENTER
+ * targets, the SWAPGS base and FS/GS base never exit on either backend
+ * (they are passed through and switched with the vCPU: arch/x86/svm/svm.c,
+ * arch/x86/vmx/vmx.c), so their entries here only serve a backend that
+ * intercepts them. PAT is stored, not loaded (QEMU ignores memory types).
  */
 #include "policy.h"
 
@@ -74,6 +77,7 @@ int msr_policy_read(const struct msr_state *s, u32 msr, u64 host_tsc, u64 *val)
 	case MSR_IA32_CSTAR: *val = s->cstar; return 0;
 	case MSR_IA32_SFMASK: *val = s->sfmask; return 0;
 	case MSR_IA32_KERNEL_GS_BASE: *val = s->kernel_gs_base; return 0;
+	case MSR_AMD64_NB_CFG: *val = s->nb_cfg; return 0;
 	}
 	return -1;
 }
@@ -120,6 +124,11 @@ int msr_policy_write(struct msr_state *s, u32 msr, u64 val)
 			s->kernel_gs_base = val;
 		return 0;
 	case MSR_IA32_SFMASK: s->sfmask = val & 0xFFFFFFFF; return 0;
+	case MSR_AMD64_NB_CFG:
+		if (val & ~NB_CFG_GUEST_BITS)
+			return -1;
+		s->nb_cfg = val;
+		return 0;
 	}
 	return -1;
 }

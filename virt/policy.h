@@ -18,6 +18,9 @@ typedef struct cpuid_out (*cpuid_host_fn)(u32 leaf, u32 subleaf);
 struct cpuid_ctx {
 	cpuid_host_fn host;
 	unsigned int vcpu_id, nr_vcpus;
+	/* The VM has the PC platform: a local APIC (with TSC-deadline
+	 * timer and x2APIC) and ACPI tables. */
+	bool platform;
 };
 
 /* The guest's view of CPUID(leaf, subleaf). Returns false for leaves the
@@ -37,6 +40,7 @@ struct msr_state {
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 	u64 star, lstar, cstar, sfmask, kernel_gs_base;
 	u64 tsc_aux;
+	u64 nb_cfg;
 	bool bsp;
 };
 
@@ -57,6 +61,10 @@ struct msr_state {
 #define MSR_IA32_FS_BASE 0xC0000100
 #define MSR_IA32_GS_BASE 0xC0000101
 #define MSR_IA32_KERNEL_GS_BASE 0xC0000102
+#define MSR_AMD64_NB_CFG 0xC001001F
+/* NB_CFG bits a guest may set: EnableCf8ExtCfg (46), which only widens
+ * 0xCF8 to extended config space; our host bridge ignores it. */
+#define NB_CFG_GUEST_BITS (1ull << 46)
 
 #define PAT_POWER_ON 0x0007040600070406ull
 #define APIC_BASE_DEFAULT 0xFEE00000ull

@@ -11,6 +11,7 @@
 #include <asm/apic.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
+#include <asm/timer.h>
 #include <asm/traps.h>
 #include "virt.h"
 
@@ -149,6 +150,13 @@ void sched_quiesce(struct vm *vm)
 	}
 }
 
+struct vcpu *current_vcpu(void)
+{
+	struct vcpu_priv *vp = READ_ONCE(sched[smp_processor_id()].cur);
+
+	return vp ? &vp->v : NULL;
+}
+
 void sched_kick(struct vcpu *v)
 {
 	int cpu = READ_ONCE(v->pcpu);
@@ -160,6 +168,22 @@ void sched_kick(struct vcpu *v)
 	pc = percpu_of((unsigned int)cpu);
 	if (pc && cpu_online((unsigned int)cpu))
 		lapic_ipi_fixed(pc->apic_id, (u8)kick_vector);
+}
+
+/* Nothing is ready: wake this CPU for the earliest device timer of the
+ * vCPUs waiting here (lock held, interrupts off). */
+static void arm_wakeup(struct sched_cpu *sc)
+{
+	struct vcpu_priv *it;
+	u64 next = 0;
+
+	list_for_each_entry(it, &sc->rq, rq) {
+		u64 d = vtimers_next(it);
+
+		if (d && (!next || d < next))
+			next = d;
+	}
+	timer_wake_at(next);
 }
 
 bool sched_run_local(bool once)
@@ -183,6 +207,8 @@ bool sched_run_local(bool once)
 			list_move_tail(&vp->rq, &sc->rq);
 			sc->cur = vp;
 		}
+		if (!vp)
+			arm_wakeup(sc);
 		spin_unlock_irqrestore(&sc->lock, f);
 		if (!vp)
 			return ran;

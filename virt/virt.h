@@ -8,6 +8,9 @@
 #include <pv/list.h>
 #include "policy.h"
 
+struct vtimer;
+#define VCPU_VTIMERS 8 /* = VTIMER_PER_VCPU of dev/platform.h */
+
 #define CONSOLE_LINE_MAX 120
 
 /* What vm_create allocates for each vCPU: the contract's struct vcpu plus
@@ -23,6 +26,13 @@ struct vcpu_priv {
 	u64 slice_start; /* uptime_ns when it got its pCPU */
 	struct msr_state msr;
 	struct list_head rq; /* on its physical CPU's run queue */
+	/* Device timers this vCPU runs (virt/vtime.c). */
+	struct vtimer *timers[VCPU_VTIMERS];
+	unsigned int nr_timers;
+	/* Platform events from other CPUs, applied on the vCPU's own CPU. */
+	bool nmi_pending;
+	bool init_pending;
+	int sipi_vector; /* -1: none */
 };
 
 static inline struct vcpu_priv *to_vp(struct vcpu *v)
@@ -30,7 +40,7 @@ static inline struct vcpu_priv *to_vp(struct vcpu *v)
 	return container_of(v, struct vcpu_priv, v);
 }
 
-#define VM_DEV_ALLOCS 8
+#define VM_DEV_ALLOCS 64
 
 struct vm_priv {
 	struct vm vm;
@@ -68,6 +78,8 @@ void sched_kick(struct vcpu *v);
  * Returns true if any vCPU ran. */
 bool sched_run_local(bool once);
 bool sched_cpu_has_vcpus(unsigned int cpu);
+/* The vCPU this physical CPU runs now, or NULL (also in platform.h). */
+struct vcpu *current_vcpu(void);
 
 /* run.c */
 bool vcpu_ready(struct vcpu_priv *vp);
@@ -98,6 +110,11 @@ void vcpu_paging(struct vcpu *v, const struct vcpu_sregs *s,
 		 struct x86_paging *pg);
 unsigned int vcpu_cpl(const struct vcpu_sregs *s);
 int vcpu_gpa_read(void *opaque, u64 gpa, void *buf, unsigned int size);
+
+/* vtime.c: fire this vCPU's expired device timers; the earliest
+ * deadline still armed (0 if none). */
+void vtimers_run(struct vcpu_priv *vp);
+u64 vtimers_next(struct vcpu_priv *vp);
 
 /* vm.c */
 extern spinlock_t vm_list_lock;

@@ -7,6 +7,7 @@
 #include <asm/percpu.h>
 #include <asm/timer.h>
 #include "virt.h"
+#include "dev/platform.h"
 
 spinlock_t vm_list_lock = SPINLOCK_INIT;
 LIST_HEAD(vm_list);
@@ -68,6 +69,7 @@ static int vcpu_create(struct vm *vm, unsigned int id)
 	 * a later INIT/SIPI model marks them runnable). */
 	vp->v.state = id == 0 ? VCPU_RUNNABLE : VCPU_STOPPED;
 	INIT_LIST_HEAD(&vp->rq);
+	vp->sipi_vector = -1;
 	msr_state_reset(&vp->msr, id == 0);
 	vm->vcpus[id] = &vp->v;
 	if (vcpu_ops->vcpu_init(&vp->v)) {
@@ -239,6 +241,12 @@ int vm_reset(struct vm *vm)
 		memset(vp->irq_pending, 0, sizeof(vp->irq_pending));
 		vp->exc.pending = false;
 		vp->timer_deadline = 0;
+		vp->nmi_pending = vp->init_pending = false;
+		vp->sipi_vector = -1;
+		for (unsigned int t = 0; t < vp->nr_timers; t++)
+			vtimer_cancel(vp->timers[t]);
+		if (vm->plat)
+			lapic_reset(vcpu_lapic(&vp->v));
 		msr_state_reset(&vp->msr, i == 0);
 		if (vcpu_ops->vcpu_init(&vp->v)) {
 			vm_stop(vm, VM_STOP_ERROR, 0, "reset: vCPU %u failed",

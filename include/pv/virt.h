@@ -47,6 +47,10 @@ void *vm_dev_zalloc(struct vm *vm, size_t size);
 void vm_console_putc(struct vm *vm, char c);
 /* The last complete line the VM printed (for tests), "" if none. */
 const char *vm_console_last_line(struct vm *vm);
+/* A character typed for the VM: into its console UART's receiver (the
+ * 16550 at 0x3F8, else the first). 0 taken, -1 no UART, -2 receiver
+ * full (nothing lost: offer it again later). */
+int vm_console_input(struct vm *vm, char c);
 
 const char *vm_state_name(int state);
 const char *vm_stop_reason_name(int reason);

@@ -21,6 +21,7 @@
 /* ---- I/O buses ----------------------------------------------------- */
 
 struct io_handler;
+struct vplat;
 
 /* Access handlers: size is 1, 2, 4 or 8; offset is from the range base.
  * A read returns the value in *val; errors are not reported back to the
@@ -95,6 +96,7 @@ struct vm {
 	char stop_msg[96];
 
 	void *devices; /* device-model state (virt/dev) */
+	struct vplat *plat; /* PC platform of a full guest, else NULL */
 };
 
 /* Create a VM with ram_size bytes of RAM at GPA 0 and nr_vcpus vCPUs in

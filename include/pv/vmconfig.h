@@ -12,7 +12,7 @@
 #define VMCONF_MAX_VMS 16
 #define VMCONF_NAME_MAX 32 /* = VM_NAME_MAX */
 #define VMCONF_MODNAME_MAX 64 /* = boot module name buffer */
-#define VMCONF_CMDLINE_MAX 256
+#define VMCONF_CMDLINE_MAX 1024
 #define VMCONF_MAX_MODULES 4
 #define VMCONF_MAX_VCPUS 8 /* = VM_MAX_VCPUS */
 #define VMCONF_MAX_ERRORS 16
@@ -23,12 +23,39 @@
 #define VMCONF_MEM_MAX (3ull << 30)
 #define VMCONF_MEM_ALIGN (2ull << 20)
 #define VMCONF_MEM_DEFAULT (16ull << 20)
+#define VMCONF_MEM_DEFAULT_LINUX (256ull << 20)
 
-enum vmconf_type { VMCONF_MULTIBOOT, VMCONF_FLAT };
+enum vmconf_type { VMCONF_MULTIBOOT, VMCONF_FLAT, VMCONF_LINUX };
 
 #define VMCONF_DEV_UART 1u
 #define VMCONF_DEV_DEBUG_EXIT 2u
 #define VMCONF_DEV_DEFAULT (VMCONF_DEV_UART | VMCONF_DEV_DEBUG_EXIT)
+
+/* Linux guests: where the console is (console = uart|virtio|both). */
+#define VMCONF_CONSOLE_UART 1u /* the 16550 at 0x3F8 (ttyS0) */
+#define VMCONF_CONSOLE_VIRTIO 2u /* a virtio-console PCI device (hvc0) */
+#define VMCONF_CONSOLE_BOTH (VMCONF_CONSOLE_UART | VMCONF_CONSOLE_VIRTIO)
+
+#define VMCONF_MAX_DISKS 4
+#define VMCONF_MAX_NICS 4
+#define VMCONF_LINK_MAX 32 /* link (switch) name, NUL included */
+#define VMCONF_VLAN_DEFAULT 1
+
+/* disk = MODULE [ro]: a virtio-blk disk whose contents are a boot module. */
+struct vmconf_disk {
+	char module[VMCONF_MODNAME_MAX];
+	bool ro;
+};
+
+/* nic = LINK [mac=..] [vlan=N] [isolated]: a virtio-net NIC on the named
+ * link (a virtual switch, include/pv/vnet.h). */
+struct vmconf_nic {
+	char link[VMCONF_LINK_MAX];
+	u8 mac[6]; /* unicast, not all zero; valid if has_mac */
+	bool has_mac; /* else boot_vms.c picks one */
+	u16 vlan; /* access VLAN 1..4094, VMCONF_VLAN_DEFAULT if not given */
+	bool isolated; /* may talk to the link's uplinks only */
+};
 
 struct vmconf_vm {
 	char name[VMCONF_NAME_MAX];
@@ -43,6 +70,13 @@ struct vmconf_vm {
 	/* The guest's own boot modules: "NAME [ARGS]" as written. */
 	char modules[VMCONF_MAX_MODULES][VMCONF_MODNAME_MAX];
 	unsigned int nr_modules;
+	/* type = linux only (the parser refuses them elsewhere). */
+	char initrd[VMCONF_MODNAME_MAX]; /* boot module name, "" = none */
+	struct vmconf_disk disks[VMCONF_MAX_DISKS];
+	unsigned int nr_disks;
+	struct vmconf_nic nics[VMCONF_MAX_NICS];
+	unsigned int nr_nics;
+	unsigned int console; /* VMCONF_CONSOLE_*; 0 for other types */
 	/* Keys seen (duplicate detection and defaults). */
 	unsigned int seen;
 };

@@ -50,7 +50,7 @@ static struct cpuid_out fake_host(u32 leaf, u32 sub)
 static struct cpuid_out q(u32 leaf, u32 sub, unsigned int id, unsigned int n,
 			  bool *known)
 {
-	struct cpuid_ctx c = { fake_host, id, n };
+	struct cpuid_ctx c = { fake_host, id, n, false };
 	struct cpuid_out o;
 
 	*known = cpuid_policy(&c, leaf, sub, &o);
@@ -78,6 +78,22 @@ UNIT_TEST(no_vmx_svm_leak_and_hypervisor_bit)
 		CHECK(e1.edx & (1u << 29)); /* LM passes */
 		CHECK(!ea.eax && !ea.ebx && !ea.ecx && !ea.edx);
 		CHECK(!k); /* 0x8000000A is beyond the guest's max */
+	}
+}
+
+UNIT_TEST(platform_vm_sees_apic_x2apic_tsc_deadline)
+{
+	for (intel = 0; intel < 2; intel++) {
+		struct cpuid_ctx c = { fake_host, 1, 2, true };
+		struct cpuid_out o;
+
+		CHECK(cpuid_policy(&c, 1, 0, &o));
+		CHECK(o.edx & (1u << 9)); /* APIC */
+		CHECK(o.ecx & (1u << 21)); /* x2APIC */
+		CHECK(o.ecx & (1u << 24)); /* TSC-deadline */
+		CHECK(!(o.ecx & (1u << 5))); /* still no VMX */
+		CHECK(!(o.ecx & (1u << 26))); /* still no XSAVE */
+		CHECK_EQ(o.ebx >> 24, 1);
 	}
 }
 
@@ -150,6 +166,12 @@ UNIT_TEST(msr_policy_table)
 	CHECK_EQ(msr_policy_read(&s, MSR_IA32_PAT, 0, &v), 0);
 	CHECK(v == 0x0606060606060606ull);
 	CHECK_EQ(msr_policy_write(&s, MSR_IA32_PAT, 0x02), -1); /* type 2 */
+	CHECK_EQ(msr_policy_read(&s, MSR_AMD64_NB_CFG, 0, &v), 0);
+	CHECK_EQ(v, 0);
+	CHECK_EQ(msr_policy_write(&s, MSR_AMD64_NB_CFG, 1ull << 46), 0);
+	CHECK_EQ(msr_policy_read(&s, MSR_AMD64_NB_CFG, 0, &v), 0);
+	CHECK_EQ(v, 1ull << 46);
+	CHECK_EQ(msr_policy_write(&s, MSR_AMD64_NB_CFG, 1), -1);
 	CHECK_EQ(msr_policy_read(&s, MSR_IA32_TSC, 1234, &v), 0);
 	CHECK_EQ(v, 1234);
 	CHECK_EQ(msr_policy_read(&s, MSR_IA32_APIC_BASE, 0, &v), 0);

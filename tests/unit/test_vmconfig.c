@@ -52,6 +52,84 @@ UNIT_TEST(full_block_and_defaults)
 	CHECK_STR(conf.vms[1].cmdline, "");
 }
 
+UNIT_TEST(linux_vm)
+{
+	const char *text = "vm deb\n"
+			   "  type = linux\n"
+			   "  kernel = vmlinuz\n"
+			   "  initrd = initrd.img\n"
+			   "  cmdline = \"console=hvc0\"\n"
+			   "  vcpus = 2\n"
+			   "  disk = root.img\n"
+			   "  disk = data.img   ro\n"
+			   "  nic = lan\n"
+			   "  nic = trunk0 vlan=42 isolated mac=52:54:00:AB:cd:0f\n"
+			   "  console = virtio\n"
+			   "vm deb2\n"
+			   "  kernel = vmlinuz\n"
+			   "  memory = 128M\n"
+			   "  type = linux\n"
+			   "vm mb\n"
+			   "  kernel = k\n";
+	const struct vmconf_vm *v = &conf.vms[0];
+	static const u8 mac[6] = { 0x52, 0x54, 0x00, 0xAB, 0xCD, 0x0F };
+
+	CHECK_EQ(parse(text), 3);
+	CHECK_EQ(conf.nr_errors, 0);
+	CHECK_EQ(v->type, VMCONF_LINUX);
+	CHECK_EQ(v->memory, VMCONF_MEM_DEFAULT_LINUX);
+	CHECK_EQ(v->memory, 256ull << 20);
+	CHECK_EQ(v->vcpus, 2);
+	CHECK_STR(v->initrd, "initrd.img");
+	CHECK_STR(v->cmdline, "console=hvc0");
+	CHECK_EQ(v->nr_disks, 2);
+	CHECK_STR(v->disks[0].module, "root.img");
+	CHECK(!v->disks[0].ro);
+	CHECK_STR(v->disks[1].module, "data.img");
+	CHECK(v->disks[1].ro);
+	CHECK_EQ(v->nr_nics, 2);
+	CHECK_STR(v->nics[0].link, "lan");
+	CHECK(!v->nics[0].has_mac);
+	CHECK_EQ(v->nics[0].vlan, VMCONF_VLAN_DEFAULT);
+	CHECK_STR(v->nics[1].link, "trunk0");
+	CHECK(v->nics[1].has_mac);
+	CHECK(!memcmp(v->nics[1].mac, mac, 6));
+	CHECK_EQ(v->nics[1].vlan, 42);
+	CHECK(!v->nics[0].isolated);
+	CHECK(v->nics[1].isolated);
+	CHECK_EQ(v->console, VMCONF_CONSOLE_VIRTIO);
+	/* A virtio-only console drops the uart device by default. */
+	CHECK_EQ(v->devices, VMCONF_DEV_DEBUG_EXIT);
+
+	/* Defaults: console on both, devices as usual, memory as given. */
+	v = &conf.vms[1];
+	CHECK_EQ(v->type, VMCONF_LINUX);
+	CHECK_EQ(v->memory, 128ull << 20);
+	CHECK_EQ(v->console, VMCONF_CONSOLE_BOTH);
+	CHECK_EQ(v->devices, VMCONF_DEV_DEFAULT);
+	CHECK_STR(v->initrd, "");
+	CHECK_EQ(v->nr_disks, 0);
+	CHECK_EQ(v->nr_nics, 0);
+
+	/* Other types keep their defaults and have no console setting. */
+	v = &conf.vms[2];
+	CHECK_EQ(v->type, VMCONF_MULTIBOOT);
+	CHECK_EQ(v->memory, VMCONF_MEM_DEFAULT);
+	CHECK_EQ(v->console, 0);
+
+	/* An explicit devices list keeps the uart with a virtio console;
+	 * console = uart works with the default devices. */
+	CHECK_EQ(parse("vm x\n  type = linux\n  kernel = k\n"
+		       "  console = virtio\n  devices = uart\n"
+		       "vm y\n  type = linux\n  kernel = k\n"
+		       "  console = uart\n"),
+		 2);
+	CHECK_EQ(conf.nr_errors, 0);
+	CHECK_EQ(conf.vms[0].devices, VMCONF_DEV_UART);
+	CHECK_EQ(conf.vms[1].console, VMCONF_CONSOLE_UART);
+	CHECK_EQ(conf.vms[1].devices, VMCONF_DEV_DEFAULT);
+}
+
 UNIT_TEST(no_newline_at_end_and_empty_input)
 {
 	CHECK_EQ(parse("vm x\n  kernel = k"), 1);
@@ -96,7 +174,8 @@ static const struct {
 	  "vmconfig:5: vm b: cmdline: text after the closing quote; "
 	  "skipped" },
 	{ "vm b\n  kernel = k\n  type = bzimage\n",
-	  "vmconfig:5: vm b: type: must be multiboot or flat; skipped" },
+	  "vmconfig:5: vm b: type: must be multiboot, flat or linux; "
+	  "skipped" },
 	{ "vm b\n  kernel = k\n  type = flat\n",
 	  "vmconfig:3: vm b: type flat needs a load address; skipped" },
 	{ "vm b\n  kernel = k\n  load = 0x100000\n",
@@ -121,13 +200,83 @@ static const struct {
 	  "  module = 4\n  module = 5\n",
 	  "vmconfig:9: vm b: module: too many modules (at most 4); "
 	  "skipped" },
+	/* Linux VMs and their keys. */
+	{ "vm b\n  kernel = k\n  initrd = i\n",
+	  "vmconfig:5: vm b: initrd: for type = linux only; skipped" },
+	{ "vm b\n  kernel = k\n  nic = lan\n  type = flat\n  load = 0x1000\n",
+	  "vmconfig:5: vm b: nic: for type = linux only; skipped" },
+	{ "vm b\n  disk = d\n  console = uart\n  kernel = k\n",
+	  "vmconfig:4: vm b: disk: for type = linux only; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  module = m\n",
+	  "vmconfig:6: vm b: module: not for type = linux (use initrd); "
+	  "skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  load = 0x100000\n",
+	  "vmconfig:3: vm b: load/entry are for type = flat only; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  console = vga\n",
+	  "vmconfig:6: vm b: console: must be uart, virtio or both; "
+	  "skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  console = uart\n"
+	  "  devices = debug-exit\n",
+	  "vmconfig:3: vm b: console uses the uart but devices has no uart; "
+	  "skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  initrd = a b\n",
+	  "vmconfig:6: vm b: initrd: one module name expected; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  initrd = a\n  initrd = b\n",
+	  "vmconfig:7: vm b: initrd: duplicate key; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  disk = 1\n  disk = 2\n"
+	  "  disk = 3\n  disk = 4\n  disk = 5\n",
+	  "vmconfig:10: vm b: disk: too many disks (at most 4); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  disk = d.img rw\n",
+	  "vmconfig:6: vm b: disk: unknown option (ro); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  disk = d.img ro ro\n",
+	  "vmconfig:6: vm b: disk: duplicate option; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  disk = d.img\n"
+	  "  disk = d.img ro\n",
+	  "vmconfig:7: vm b: disk: module already backs another disk; "
+	  "skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = br/0\n",
+	  "vmconfig:6: vm b: nic: bad link name (1-31 of A-Z a-z 0-9 . _ "
+	  "-); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan mac=52:54:00:1:2:3\n",
+	  "vmconfig:6: vm b: nic: bad MAC (xx:xx:xx:xx:xx:xx); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n"
+	  "  nic = lan mac=52:54:00:01:02:03:04\n",
+	  "vmconfig:6: vm b: nic: bad MAC (xx:xx:xx:xx:xx:xx); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan mac=52:54:00:01:02\n",
+	  "vmconfig:6: vm b: nic: bad MAC (xx:xx:xx:xx:xx:xx); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n"
+	  "  nic = lan mac=01:00:5e:00:00:01\n",
+	  "vmconfig:6: vm b: nic: MAC must be unicast; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n"
+	  "  nic = lan mac=00:00:00:00:00:00\n",
+	  "vmconfig:6: vm b: nic: MAC must not be zero; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n"
+	  "  nic = lan mac=52:54:00:00:00:01\n"
+	  "  nic = wan mac=52:54:00:00:00:01\n",
+	  "vmconfig:7: vm b: nic: MAC already used by another NIC; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n"
+	  "  nic = lan mac=52:54:00:00:00:01 mac=52:54:00:00:00:02\n",
+	  "vmconfig:6: vm b: nic: duplicate option; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan vlan=0\n",
+	  "vmconfig:6: vm b: nic: vlan must be 1..4094; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan vlan=4095\n",
+	  "vmconfig:6: vm b: nic: vlan must be 1..4094; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan vlan=x\n",
+	  "vmconfig:6: vm b: nic: vlan must be 1..4094; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan mtu=9000\n",
+	  "vmconfig:6: vm b: nic: unknown option (mac=, vlan=, isolated); skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = lan isolated isolated\n",
+	  "vmconfig:6: vm b: nic: duplicate option; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  nic = a\n  nic = b\n"
+	  "  nic = c\n  nic = d\n  nic = e\n",
+	  "vmconfig:10: vm b: nic: too many NICs (at most 4); skipped" },
 };
 
 UNIT_TEST(reject_table)
 {
 	for (unsigned int i = 0; i < sizeof(rejects) / sizeof(rejects[0]);
 	     i++) {
-		char text[1024];
+		char text[2048];
 		unsigned int n;
 
 		snprintf(text, sizeof(text),

@@ -156,7 +156,12 @@ static void timer_irq(struct trap_frame *tf, void *data)
 	struct percpu *pc = this_cpu();
 
 	pc->timer_irqs++;
-	if (pc->timer_periodic) {
+	if (pc->wake_ns && !pc->timer_periodic) {
+		/* A timer_wake_at() one-shot: the tick comes back. */
+		pc->wake_ns = 0;
+		pc->timer_ticks++;
+		lapic_timer_periodic(TIMER_HZ);
+	} else if (pc->timer_periodic) {
 		pc->timer_ticks++;
 		if (pc->cpu_id == 0)
 			WRITE_ONCE(timer_ticks, timer_ticks + 1);
@@ -188,6 +193,20 @@ void lapic_timer_oneshot(u64 ns)
 	lapic_write(APIC_TIMER_DIV, APIC_DIV_16);
 	lapic_write(APIC_LVT_TIMER, APIC_TIMER_VECTOR);
 	lapic_write(APIC_TIMER_INIT, (u32)count);
+}
+
+void timer_wake_at(u64 ns)
+{
+	struct percpu *pc = this_cpu();
+	u64 now;
+
+	if (!ns || ns == pc->wake_ns)
+		return;
+	now = uptime_ns();
+	if (ns > now + 1000000000ull / TIMER_HZ)
+		return;
+	pc->wake_ns = ns;
+	lapic_timer_oneshot(ns > now ? ns - now : 1);
 }
 
 void lapic_timer_stop(void)

@@ -60,6 +60,28 @@ int svm_cpu_enable(void)
 	return 0;
 }
 
+/*
+ * MSRs the guest owns outright: their live values are VMCB state that
+ * VMLOAD/VMSAVE switch around every VMRUN (SYSCALL/SYSENTER targets, the
+ * SWAPGS base, FS/GS base), so reads and writes need no exit and the
+ * SYSCALL path of a guest kernel works.
+ */
+static const u32 guest_owned_msrs[] = {
+	0x174,	    0x175,	0x176, /* SYSENTER_CS/ESP/EIP */
+	0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, /* STAR..SFMASK */
+	0xC0000100, 0xC0000101, 0xC0000102, /* FS/GS/KERNEL_GS base */
+};
+
+static void msrpm_pass(u8 *pm, u32 msr)
+{
+	u32 off = msr < 0x2000		? 0
+		  : msr >= 0xC0000000 ? 0x800 * 8
+				      : 0; /* caller passes listed MSRs only */
+	u32 bit = off + (msr & 0x1FFF) * 2;
+
+	pm[bit / 8] &= (u8)~(3u << (bit % 8)); /* read and write */
+}
+
 static int alloc_maps(void)
 {
 	u64 fl = spin_lock_irqsave(&maps_lock);
@@ -71,6 +93,10 @@ static int alloc_maps(void)
 		if (io && msr) {
 			memset(phys_to_virt(io), 0xFF, 4 * PAGE_SIZE);
 			memset(phys_to_virt(msr), 0xFF, 2 * PAGE_SIZE);
+			for (unsigned int i = 0; i < ARRAY_SIZE(guest_owned_msrs);
+			     i++)
+				msrpm_pass(phys_to_virt(msr),
+					   guest_owned_msrs[i]);
 			msrpm_pa = msr;
 			iopm_pa = io;
 		} else {

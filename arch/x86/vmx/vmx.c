@@ -31,6 +31,7 @@ struct vmx_cpu {
 	phys_addr_t vmxon_pa;
 	bool on;
 	struct vmx_vcpu *current; /* VMCS current on this CPU */
+	struct vmx_vcpu *msr_owner; /* whose SYSCALL MSRs are loaded */
 	u64 nmis; /* NMIs that arrived while a guest ran */
 };
 
@@ -42,6 +43,44 @@ static u32 preempt_ticks;
 static u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 static phys_addr_t msr_bitmap_pa;
 static u64 vpid_map[NR_VPIDS / 64];
+
+/*
+ * MSRs the guest owns outright (no exit on access). SYSENTER_* and FS/GS
+ * base are VMCS guest state, switched by entry and exit. The SYSCALL MSRs
+ * and the SWAPGS base are not, but the hypervisor never uses them, so
+ * they hold the guest's values in hardware and are swapped only when
+ * another vCPU runs on the CPU (vmx_vcpu.smsr).
+ */
+static const u32 guest_owned_msrs[] = {
+	0x174,	    0x175,	0x176, /* SYSENTER_CS/ESP/EIP */
+	0xC0000100, 0xC0000101, /* FS/GS base */
+	0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, 0xC0000102,
+};
+static const u32 switched_msrs[VMX_SWITCHED_MSRS] = {
+	0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, 0xC0000102,
+};
+
+/* MSR bitmap: read-low, read-high, write-low, write-high, 1 KiB each. */
+static void msr_bitmap_pass(u8 *bm, u32 msr)
+{
+	u32 base = msr >= 0xC0000000 ? 0x400 : 0, n = msr & 0x1FFF;
+
+	bm[base + n / 8] &= (u8)~(1u << (n % 8));
+	bm[0x800 + base + n / 8] &= (u8)~(1u << (n % 8));
+}
+
+/* Interrupts off, on this CPU. */
+static void smsr_save(struct vmx_vcpu *vx)
+{
+	for (unsigned int i = 0; i < VMX_SWITCHED_MSRS; i++)
+		vx->smsr[i] = rdmsr(switched_msrs[i]);
+}
+
+static void smsr_load(struct vmx_vcpu *vx)
+{
+	for (unsigned int i = 0; i < VMX_SWITCHED_MSRS; i++)
+		wrmsr(switched_msrs[i], vx->smsr[i]);
+}
 
 static struct vmx_cpu *this_vmx_cpu(void)
 {
@@ -159,6 +198,8 @@ static int setup_controls(void)
 			return -1;
 		bm = phys_to_virt(msr_bitmap_pa);
 		memset(bm, 0xFF, PAGE_SIZE);
+		for (unsigned int i = 0; i < ARRAY_SIZE(guest_owned_msrs); i++)
+			msr_bitmap_pass(bm, guest_owned_msrs[i]);
 	}
 	ctls_ready = true;
 	pr_info("vmx: controls pin %#x proc %#x/%#x exit %#x entry %#x, preemption timer %u\n",
@@ -264,6 +305,10 @@ static void vmcs_release(void *p)
 	vmx_vmclear(vx->vmcs_pa);
 	if (pc->current == vx)
 		pc->current = NULL;
+	if (pc->msr_owner == vx) {
+		smsr_save(vx);
+		pc->msr_owner = NULL;
+	}
 	vx->launched = false;
 	WRITE_ONCE(vx->cpu, -1);
 }
@@ -682,6 +727,12 @@ static void load_vcpu(struct vmx_vcpu *vx, struct vm *vm)
 		vmx_vmptrld(vx->vmcs_pa);
 	}
 	pc->current = vx;
+	if (pc->msr_owner != vx) {
+		if (pc->msr_owner)
+			smsr_save(pc->msr_owner);
+		smsr_load(vx);
+		pc->msr_owner = vx;
+	}
 	if (vx->ept_gen != gen) {
 		vmx_flush_ept(vmx_eptp(vm));
 		vx->ept_gen = gen;

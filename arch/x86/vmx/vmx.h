@@ -297,6 +297,8 @@ struct vmx_ept {
 	u32 gen; /* bumped on every change; vCPUs flush when it moves */
 };
 
+#define VMX_SWITCHED_MSRS 5
+
 struct vmx_vcpu {
 	struct vcpu *v;
 	void *vmcs;
@@ -314,6 +316,7 @@ struct vmx_vcpu {
 	u32 reinject, reinject_error; /* event cut short by an exit */
 	u8 reinject_len; /* its instruction length (software events) */
 	struct guest_fpu fpu; /* x87/SSE state, switched lazily */
+	u64 smsr[VMX_SWITCHED_MSRS]; /* STAR, LSTAR, CSTAR, SFMASK, KGS */
 };
 
 /* Entry: loads guest GPRs from gpr[] (x86_regs order, RSP skipped) and

@@ -19,6 +19,7 @@ struct percpu {
 	u64 timer_ticks; /* periodic LAPIC timer interrupts on this CPU */
 	u64 timer_irqs; /* every LAPIC timer interrupt, one-shots too */
 	bool timer_periodic;
+	u64 wake_ns; /* timer_wake_at() one-shot armed for, 0 = none */
 
 	/* One smp_call_function() slot, run by the CPU's idle loop. */
 	spinlock_t call_lock; /* held by the sender until the call is taken */

@@ -23,6 +23,10 @@ void lapic_timer_periodic(u32 hz);
 /* One interrupt after ns nanoseconds (replaces the periodic tick). */
 void lapic_timer_oneshot(u64 ns);
 void lapic_timer_stop(void);
+/* Interrupts off: make sure this CPU takes a timer interrupt by uptime
+ * ns (guest timers). A one-shot stands in for the periodic tick until it
+ * fires; requests later than the next tick wait for the tick. */
+void timer_wake_at(u64 ns);
 
 /* Nanoseconds since timer_init(), from the TSC. */
 u64 uptime_ns(void);
