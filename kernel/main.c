@@ -6,6 +6,8 @@
 #include <pv/heap.h>
 #include <pv/pmm.h>
 #include <pv/panic.h>
+#include <pv/netdev.h>
+#include <pv/pci.h>
 #include <pv/printk.h>
 #include <pv/version.h>
 #include <pv/virt.h>
@@ -98,6 +100,12 @@ void kmain(u32 magic, u64 info_phys)
 	pr_info("boot: %u CPUs online, tsc=%llu since kernel entry\n",
 		READ_ONCE(nr_cpus_online),
 		(unsigned long long)(rdtsc() - entry_tsc));
+
+	/* [net] host PCI bus, NIC drivers (drivers/pci, drivers/net) */
+	if (IS_ENABLED(CONFIG_NETDEV))
+		netdev_init();
+	else if (IS_ENABLED(CONFIG_PCI))
+		pci_init();
 
 	virt_select_backend();
 
