@@ -16,7 +16,8 @@
  *                         set with the PC platform); HTT(28) set when
  *                         vCPUs > 1
  *   2, 3, 4     all       passed through (cache descriptors)
- *   7.0         EBX       SGX, AVX2, RTM/HLE, MPX, RDT, AVX-512, PT cleared
+ *   7.0         EBX       SGX, AVX2, INVPCID, RTM/HLE, MPX, RDT, AVX-512,
+ *                         PT cleared
  *   7.0         ECX/EDX   only UMIP-free basics kept; EDX (speculation
  *                         control MSRs) zeroed
  *   5, 6, 0xA, 0xB, 0xD   zeroed: MONITOR, thermal, perfmon (so the
@@ -45,13 +46,14 @@
 	 BIT(15) | BIT(21) | BIT(24) | BIT(26) | BIT(27) | BIT(28))
 #define L1_EDX_HIDE \
 	(BIT(7) | BIT(9) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
-/* 7.0 EBX: SGX(2) HLE(4) AVX2(5) RTM(11) RDT-M(12) MPX(14) RDT-A(15)
- * AVX512F/DQ(16,17) AVX512IFMA(21) PT(25) AVX512PF/ER/CD(26-28)
+/* 7.0 EBX: SGX(2) HLE(4) AVX2(5) INVPCID(10: VMX makes it #UD unless a
+ * control the backend does not set allows it) RTM(11) RDT-M(12) MPX(14)
+ * RDT-A(15) AVX512F/DQ(16,17) AVX512IFMA(21) PT(25) AVX512PF/ER/CD(26-28)
  * AVX512BW/VL(30,31). */
 #define L7_EBX_HIDE                                                            \
-	(BIT(2) | BIT(4) | BIT(5) | BIT(11) | BIT(12) | BIT(14) | BIT(15) |    \
-	 BIT(16) | BIT(17) | BIT(21) | BIT(25) | BIT(26) | BIT(27) | BIT(28) | \
-	 BIT(30) | BIT(31))
+	(BIT(2) | BIT(4) | BIT(5) | BIT(10) | BIT(11) | BIT(12) | BIT(14) |    \
+	 BIT(15) | BIT(16) | BIT(17) | BIT(21) | BIT(25) | BIT(26) | BIT(27) | \
+	 BIT(28) | BIT(30) | BIT(31))
 /* 7.0 ECX kept: PREFETCHWT1(0) only; the rest need state we do not
  * switch or emulate (PKU, WAITPKG, AVX-512 extensions, RDPID, ...). */
 #define L7_ECX_KEEP BIT(0)

@@ -23,8 +23,7 @@ bool handle_hlt(struct vcpu_priv *vp, const struct vcpu_exit *e)
 	vcpu_skip_insn(v, e, 1);
 	/* A platform VM can be woken by NMI or INIT (CPUs parked at
 	 * shutdown wait like that), so it just sleeps. */
-	if (!(v->regs.rflags & RFLAGS_IF) && !vp->exc.pending &&
-	    !v->vm->plat) {
+	if (!(v->regs.rflags & RFLAGS_IF) && !vp->exc.pending && !v->vm->plat) {
 		vm_stop(v->vm, VM_STOP_ERROR, 0,
 			"vCPU %u halted with interrupts disabled at RIP %#llx",
 			v->id, (unsigned long long)v->regs.rip - 1);

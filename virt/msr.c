@@ -8,6 +8,8 @@
  *   TSC (0x10)             host TSC                  ignored (TSC passes
  *                                                    through, no offset)
  *   APIC_BASE (0x1B)       0xFEE00000 | BSP, EN=0    ignored (no LAPIC)
+ *   BIOS_SIGN_ID (0x8B)    0: no microcode update    ignored (Linux writes
+ *                                                    0, CPUID, reads)
  *   MTRRCAP (0xFE)         0: no ranges, no WC       #GP (read-only)
  *   SYSENTER_CS/ESP/EIP    stored value              stored
  *   MISC_ENABLE (0x1A0)    fast strings, no perfmon  ignored
@@ -65,7 +67,8 @@ int msr_policy_read(const struct msr_state *s, u32 msr, u64 host_tsc, u64 *val)
 	case MSR_IA32_APIC_BASE:
 		*val = APIC_BASE_DEFAULT | (s->bsp ? APIC_BASE_BSP : 0);
 		return 0;
-	case MSR_IA32_MTRRCAP: *val = 0; return 0;
+	case MSR_IA32_MTRRCAP:
+	case MSR_IA32_BIOS_SIGN_ID: *val = 0; return 0;
 	case MSR_IA32_SYSENTER_CS: *val = s->sysenter_cs; return 0;
 	case MSR_IA32_SYSENTER_ESP: *val = s->sysenter_esp; return 0;
 	case MSR_IA32_SYSENTER_EIP: *val = s->sysenter_eip; return 0;
@@ -86,6 +89,7 @@ int msr_policy_write(struct msr_state *s, u32 msr, u64 val)
 {
 	switch (msr) {
 	case MSR_IA32_TSC:
+	case MSR_IA32_BIOS_SIGN_ID:
 	case MSR_IA32_APIC_BASE:
 	case MSR_IA32_MISC_ENABLE: return 0;
 	case MSR_IA32_SYSENTER_CS: s->sysenter_cs = val & 0xFFFF; return 0;

@@ -45,6 +45,7 @@ struct msr_state {
 };
 
 #define MSR_IA32_TSC 0x10
+#define MSR_IA32_BIOS_SIGN_ID 0x8B /* microcode revision */
 #define MSR_IA32_APIC_BASE 0x1B
 #define MSR_IA32_MTRRCAP 0xFE
 #define MSR_IA32_SYSENTER_CS 0x174

@@ -115,18 +115,16 @@ void vcpu_deliver_sipi(struct vcpu *v, u8 vector)
 	struct vcpu_priv *vp = to_vp(v);
 
 	/* Only a vCPU waiting for SIPI (or about to, after INIT) takes it. */
-	if (READ_ONCE(v->state) == VCPU_STOPPED ||
-	    READ_ONCE(vp->init_pending))
+	if (READ_ONCE(v->state) == VCPU_STOPPED || READ_ONCE(vp->init_pending))
 		WRITE_ONCE(vp->sipi_vector, vector);
 	sched_kick(v);
 }
 
 static void seg_real(struct vcpu_seg *s, u16 sel, u16 attr)
 {
-	*s = (struct vcpu_seg){ .sel = sel,
-				.attr = attr,
-				.limit = 0xFFFF,
-				.base = (u64)sel << 4 };
+	*s = (struct vcpu_seg){
+		.sel = sel, .attr = attr, .limit = 0xFFFF, .base = (u64)sel << 4
+	};
 }
 
 /* The state after INIT + SIPI: real mode at vector << 12, as an AP

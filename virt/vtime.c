@@ -81,10 +81,9 @@ void vtimers_run(struct vcpu_priv *vp)
 		if (!now)
 			now = vclock_ns();
 		/* Claim it: a concurrent re-arm wins over this firing. */
-		if (d <= now && __atomic_compare_exchange_n(&t->deadline, &d, 0,
-							    false,
-							    __ATOMIC_ACQ_REL,
-							    __ATOMIC_RELAXED))
+		if (d <= now && __atomic_compare_exchange_n(
+					&t->deadline, &d, 0, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 			t->fire(t, now);
 	}
 }

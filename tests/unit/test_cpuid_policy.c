@@ -151,6 +151,7 @@ UNIT_TEST(max_leaves_clamped_and_hidden_leaves_zero)
 	CHECK_EQ(q(0x80000007, 0, 0, 1, &k).edx, 1u << 8);
 	CHECK_EQ(q(7, 0, 0, 1, &k).edx, 0);
 	CHECK(!(q(7, 0, 0, 1, &k).ebx & (1u << 5))); /* AVX2 */
+	CHECK(!(q(7, 0, 0, 1, &k).ebx & (1u << 10))); /* INVPCID */
 	CHECK(q(7, 0, 0, 1, &k).ebx & (1u << 0)); /* FSGSBASE kept */
 }
 
@@ -166,9 +167,15 @@ UNIT_TEST(msr_policy_table)
 	CHECK_EQ(msr_policy_read(&s, MSR_IA32_PAT, 0, &v), 0);
 	CHECK(v == 0x0606060606060606ull);
 	CHECK_EQ(msr_policy_write(&s, MSR_IA32_PAT, 0x02), -1); /* type 2 */
+	CHECK_EQ(msr_policy_write(&s, MSR_IA32_BIOS_SIGN_ID, 0), 0);
+	CHECK_EQ(msr_policy_read(&s, MSR_IA32_BIOS_SIGN_ID, 0, &v), 0);
+	CHECK_EQ(v, 0);
 	CHECK_EQ(msr_policy_read(&s, MSR_AMD64_NB_CFG, 0, &v), 0);
 	CHECK_EQ(v, 0);
 	CHECK_EQ(msr_policy_write(&s, MSR_AMD64_NB_CFG, 1ull << 46), 0);
+	CHECK_EQ(msr_policy_write(&s, MSR_IA32_BIOS_SIGN_ID, 0), 0);
+	CHECK_EQ(msr_policy_read(&s, MSR_IA32_BIOS_SIGN_ID, 0, &v), 0);
+	CHECK_EQ(v, 0);
 	CHECK_EQ(msr_policy_read(&s, MSR_AMD64_NB_CFG, 0, &v), 0);
 	CHECK_EQ(v, 1ull << 46);
 	CHECK_EQ(msr_policy_write(&s, MSR_AMD64_NB_CFG, 1), -1);

@@ -54,7 +54,8 @@ u64 rtc_read_unix(void)
 	{
 		bool bin = b & 0x04, h12 = !(b & 0x02);
 		unsigned int hour = bcd(h & 0x7F, bin);
-		unsigned int year = bcd(y, bin) + (c ? bcd(c, bin) * 100 : 2000);
+		unsigned int year =
+			bcd(y, bin) + (c ? bcd(c, bin) * 100 : 2000);
 		unsigned int mon = bcd(mo, bin), day = bcd(d, bin);
 
 		if (h12)

@@ -74,12 +74,12 @@ static const u32 guest_owned_msrs[] = {
 
 static void msrpm_pass(u8 *pm, u32 msr)
 {
-	u32 off = msr < 0x2000		? 0
+	u32 off = msr < 0x2000	      ? 0
 		  : msr >= 0xC0000000 ? 0x800 * 8
 				      : 0; /* caller passes listed MSRs only */
 	u32 bit = off + (msr & 0x1FFF) * 2;
 
-	pm[bit / 8] &= (u8)~(3u << (bit % 8)); /* read and write */
+	pm[bit / 8] &= (u8) ~(3u << (bit % 8)); /* read and write */
 }
 
 static int alloc_maps(void)
@@ -93,8 +93,8 @@ static int alloc_maps(void)
 		if (io && msr) {
 			memset(phys_to_virt(io), 0xFF, 4 * PAGE_SIZE);
 			memset(phys_to_virt(msr), 0xFF, 2 * PAGE_SIZE);
-			for (unsigned int i = 0; i < ARRAY_SIZE(guest_owned_msrs);
-			     i++)
+			for (unsigned int i = 0;
+			     i < ARRAY_SIZE(guest_owned_msrs); i++)
 				msrpm_pass(phys_to_virt(msr),
 					   guest_owned_msrs[i]);
 			msrpm_pa = msr;

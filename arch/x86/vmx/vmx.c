@@ -65,8 +65,8 @@ static void msr_bitmap_pass(u8 *bm, u32 msr)
 {
 	u32 base = msr >= 0xC0000000 ? 0x400 : 0, n = msr & 0x1FFF;
 
-	bm[base + n / 8] &= (u8)~(1u << (n % 8));
-	bm[0x800 + base + n / 8] &= (u8)~(1u << (n % 8));
+	bm[base + n / 8] &= (u8) ~(1u << (n % 8));
+	bm[0x800 + base + n / 8] &= (u8) ~(1u << (n % 8));
 }
 
 /* Interrupts off, on this CPU. */
