@@ -97,8 +97,9 @@ static int load_linux(struct vm *vm, struct boot_vm *b, char *err,
 			 b->conf.cmdline, b->conf.cmdline[0] ? " " : "",
 			 tsc_khz);
 	rc = linux_load(vm, module_data(k), k->end - k->start,
-			rd ? module_data(rd) : NULL, rd ? rd->end - rd->start : 0,
-			cmd, vm->plat->rsdp, &e, err, errlen);
+			rd ? module_data(rd) : NULL,
+			rd ? rd->end - rd->start : 0, cmd, vm->plat->rsdp, &e,
+			err, errlen);
 	kfree(cmd);
 	if (!rc)
 		linux_enter(vm->vcpus[0], &e);
@@ -164,7 +165,8 @@ static void pick_mac(const struct vmconf_vm *c, unsigned int i, u8 mac[6])
 	mac[5] = (u8)h;
 }
 
-/* The PC platform and the virtio devices of a Linux guest. */
+/* The PC platform and the virtio devices of a Linux guest, or of another
+ * VM with platform = pc (tests/guests/guest-virtio-hostile.c). */
 static int platform_devices(struct vm *vm, const struct vmconf_vm *c)
 {
 	struct vpci_host *pci;
@@ -179,7 +181,8 @@ static int platform_devices(struct vm *vm, const struct vmconf_vm *c)
 		if (!m || !bd) {
 			pr_err("vm %s: disk '%s': %s\n", c->name,
 			       c->disks[i].module,
-			       m ? "out of memory" : "no boot module of that name");
+			       m ? "out of memory"
+				 : "no boot module of that name");
 			return -1;
 		}
 		ramdisk_init(bd, c->disks[i].module, phys_to_virt(m->start),
@@ -265,7 +268,7 @@ static bool create_one(const struct vmconf_vm *c)
 	if (!vm)
 		return false; /* vm_create said why */
 	b = vm_dev_zalloc(vm, sizeof(*b));
-	if (b && c->type == VMCONF_LINUX && platform_devices(vm, c)) {
+	if (b && c->platform == VMCONF_PLATFORM_PC && platform_devices(vm, c)) {
 		pr_err("vm %s: cannot create its platform devices; skipped\n",
 		       c->name);
 		goto out;

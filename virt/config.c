@@ -22,16 +22,17 @@ enum {
 	K_DEVICES = 1u << 7,
 	K_INITRD = 1u << 8,
 	K_CONSOLE = 1u << 9,
+	K_PLATFORM = 1u << 10,
 };
 
 struct parser {
 	struct vmconf *conf;
 	struct vmconf_vm *vm; /* block being parsed, NULL outside one */
 	bool bad; /* the current block had an error: ignore the rest */
-	/* First line of a key that depends on the type (checked when the
-	 * block ends, as type may come later). */
-	unsigned int linux_line, module_line;
-	const char *linux_key;
+	/* First line of a key that depends on the type or platform (checked
+	 * when the block ends, as type and platform may come later). */
+	unsigned int linux_line, module_line, pci_line;
+	const char *linux_key, *pci_key;
 };
 
 static void error(struct parser *p, unsigned int line, const char *fmt, ...)
@@ -281,11 +282,12 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 		const char *name;
 		unsigned int bit;
 	} keys[] = {
-		{ "memory", K_MEMORY }, { "vcpus", K_VCPUS },
-		{ "kernel", K_KERNEL }, { "cmdline", K_CMDLINE },
-		{ "type", K_TYPE },	{ "load", K_LOAD },
-		{ "entry", K_ENTRY },	{ "devices", K_DEVICES },
-		{ "initrd", K_INITRD }, { "console", K_CONSOLE },
+		{ "memory", K_MEMORY },	    { "vcpus", K_VCPUS },
+		{ "kernel", K_KERNEL },	    { "cmdline", K_CMDLINE },
+		{ "type", K_TYPE },	    { "load", K_LOAD },
+		{ "entry", K_ENTRY },	    { "devices", K_DEVICES },
+		{ "initrd", K_INITRD },	    { "console", K_CONSOLE },
+		{ "platform", K_PLATFORM },
 	};
 	unsigned int bit = 0;
 	u64 n;
@@ -352,6 +354,14 @@ static const char *set_key(struct vmconf_vm *vm, const char *key,
 			vm->entry = n;
 		break;
 	case K_DEVICES: return parse_devices(val, &vm->devices);
+	case K_PLATFORM:
+		if (!strcmp(val, "pc"))
+			vm->platform = VMCONF_PLATFORM_PC;
+		else if (!strcmp(val, "none"))
+			vm->platform = VMCONF_PLATFORM_NONE;
+		else
+			return "must be pc or none";
+		break;
 	}
 	return NULL;
 }
@@ -381,6 +391,17 @@ static void finish_vm(struct parser *p)
 
 	if (!vm)
 		return;
+	if (!p->bad && vm->type == VMCONF_LINUX && (vm->seen & K_PLATFORM) &&
+	    vm->platform != VMCONF_PLATFORM_PC)
+		error(p, vm->line, "vm %s: platform: linux needs pc; skipped",
+		      vm->name);
+	if (vm->type == VMCONF_LINUX)
+		vm->platform = VMCONF_PLATFORM_PC;
+	if (!p->bad && vm->platform != VMCONF_PLATFORM_PC && p->pci_key)
+		error(p, p->pci_line,
+		      "vm %s: %s: needs platform = pc (or type = linux); "
+		      "skipped",
+		      vm->name, p->pci_key);
 	if (!p->bad && vm->type != VMCONF_LINUX && p->linux_key)
 		error(p, p->linux_line,
 		      "vm %s: %s: for type = linux only; skipped", vm->name,
@@ -412,8 +433,8 @@ static void finish_vm(struct parser *p)
 	}
 	p->vm = NULL;
 	p->bad = false;
-	p->linux_key = NULL;
-	p->linux_line = p->module_line = 0;
+	p->linux_key = p->pci_key = NULL;
+	p->linux_line = p->module_line = p->pci_line = 0;
 }
 
 static void start_vm(struct parser *p, unsigned int line, const char *s)
@@ -464,8 +485,10 @@ static void start_vm(struct parser *p, unsigned int line, const char *s)
 	p->vm = vm;
 }
 
-/* Keys only a type = linux VM may have. */
-static const char *const linux_keys[] = { "initrd", "disk", "nic", "console" };
+/* Keys only a type = linux VM may have, and those that need the PC
+ * platform (its PCI host bridge). */
+static const char *const linux_keys[] = { "initrd", "console" };
+static const char *const pci_keys[] = { "disk", "nic" };
 
 static void key_line(struct parser *p, unsigned int line, const char *s)
 {
@@ -511,6 +534,11 @@ static void key_line(struct parser *p, unsigned int line, const char *s)
 		if (!strcmp(key, linux_keys[i]) && !p->linux_key) {
 			p->linux_key = linux_keys[i];
 			p->linux_line = line;
+		}
+	for (unsigned int i = 0; i < ARRAY_SIZE(pci_keys); i++)
+		if (!strcmp(key, pci_keys[i]) && !p->pci_key) {
+			p->pci_key = pci_keys[i];
+			p->pci_line = line;
 		}
 }
 

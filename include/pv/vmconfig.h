@@ -36,6 +36,12 @@ enum vmconf_type { VMCONF_MULTIBOOT, VMCONF_FLAT, VMCONF_LINUX };
 #define VMCONF_CONSOLE_VIRTIO 2u /* a virtio-console PCI device (hvc0) */
 #define VMCONF_CONSOLE_BOTH (VMCONF_CONSOLE_UART | VMCONF_CONSOLE_VIRTIO)
 
+/* platform = none|pc: the PC platform (interrupt controllers, timers,
+ * CMOS, ACPI, PCI host bridge) and the PCI devices disk/nic need. Linux
+ * VMs always have it; multiboot and flat VMs on request. */
+#define VMCONF_PLATFORM_NONE 0u
+#define VMCONF_PLATFORM_PC 1u
+
 #define VMCONF_MAX_DISKS 4
 #define VMCONF_MAX_NICS 4
 #define VMCONF_LINK_MAX 32 /* link (switch) name, NUL included */
@@ -70,8 +76,10 @@ struct vmconf_vm {
 	/* The guest's own boot modules: "NAME [ARGS]" as written. */
 	char modules[VMCONF_MAX_MODULES][VMCONF_MODNAME_MAX];
 	unsigned int nr_modules;
-	/* type = linux only (the parser refuses them elsewhere). */
+	unsigned int platform; /* VMCONF_PLATFORM_*; always PC for linux */
+	/* type = linux only (the parser refuses it elsewhere). */
 	char initrd[VMCONF_MODNAME_MAX]; /* boot module name, "" = none */
+	/* Disks and NICs: linux or platform = pc only. */
 	struct vmconf_disk disks[VMCONF_MAX_DISKS];
 	unsigned int nr_disks;
 	struct vmconf_nic nics[VMCONF_MAX_NICS];

@@ -54,23 +54,24 @@ UNIT_TEST(full_block_and_defaults)
 
 UNIT_TEST(linux_vm)
 {
-	const char *text = "vm deb\n"
-			   "  type = linux\n"
-			   "  kernel = vmlinuz\n"
-			   "  initrd = initrd.img\n"
-			   "  cmdline = \"console=hvc0\"\n"
-			   "  vcpus = 2\n"
-			   "  disk = root.img\n"
-			   "  disk = data.img   ro\n"
-			   "  nic = lan\n"
-			   "  nic = trunk0 vlan=42 isolated mac=52:54:00:AB:cd:0f\n"
-			   "  console = virtio\n"
-			   "vm deb2\n"
-			   "  kernel = vmlinuz\n"
-			   "  memory = 128M\n"
-			   "  type = linux\n"
-			   "vm mb\n"
-			   "  kernel = k\n";
+	const char *text =
+		"vm deb\n"
+		"  type = linux\n"
+		"  kernel = vmlinuz\n"
+		"  initrd = initrd.img\n"
+		"  cmdline = \"console=hvc0\"\n"
+		"  vcpus = 2\n"
+		"  disk = root.img\n"
+		"  disk = data.img   ro\n"
+		"  nic = lan\n"
+		"  nic = trunk0 vlan=42 isolated mac=52:54:00:AB:cd:0f\n"
+		"  console = virtio\n"
+		"vm deb2\n"
+		"  kernel = vmlinuz\n"
+		"  memory = 128M\n"
+		"  type = linux\n"
+		"vm mb\n"
+		"  kernel = k\n";
 	const struct vmconf_vm *v = &conf.vms[0];
 	static const u8 mac[6] = { 0x52, 0x54, 0x00, 0xAB, 0xCD, 0x0F };
 
@@ -128,6 +129,47 @@ UNIT_TEST(linux_vm)
 	CHECK_EQ(conf.vms[0].devices, VMCONF_DEV_UART);
 	CHECK_EQ(conf.vms[1].console, VMCONF_CONSOLE_UART);
 	CHECK_EQ(conf.vms[1].devices, VMCONF_DEV_DEFAULT);
+}
+
+UNIT_TEST(platform_pc)
+{
+	const char *text = "vm mb\n"
+			   "  kernel = k.elf\n"
+			   "  disk = d.img ro\n" /* before platform: fine */
+			   "  platform = pc\n"
+			   "vm raw\n"
+			   "  type = flat\n"
+			   "  load = 0x100000\n"
+			   "  kernel = k.bin\n"
+			   "  platform = pc\n"
+			   "  nic = lan\n"
+			   "vm plain\n"
+			   "  kernel = k.elf\n"
+			   "vm deb\n"
+			   "  type = linux\n"
+			   "  kernel = vmlinuz\n"
+			   "vm deb2\n"
+			   "  type = linux\n"
+			   "  platform = pc\n"
+			   "  kernel = vmlinuz\n";
+
+	CHECK_EQ(parse(text), 5);
+	CHECK_EQ(conf.nr_errors, 0);
+	CHECK_EQ(conf.vms[0].type, VMCONF_MULTIBOOT);
+	CHECK_EQ(conf.vms[0].platform, VMCONF_PLATFORM_PC);
+	CHECK_EQ(conf.vms[0].nr_disks, 1);
+	CHECK_STR(conf.vms[0].disks[0].module, "d.img");
+	CHECK(conf.vms[0].disks[0].ro);
+	CHECK_EQ(conf.vms[0].console, 0);
+	CHECK_EQ(conf.vms[0].devices, VMCONF_DEV_DEFAULT);
+	CHECK_EQ(conf.vms[0].memory, VMCONF_MEM_DEFAULT);
+	CHECK_EQ(conf.vms[1].type, VMCONF_FLAT);
+	CHECK_EQ(conf.vms[1].platform, VMCONF_PLATFORM_PC);
+	CHECK_EQ(conf.vms[1].nr_nics, 1);
+	CHECK_EQ(conf.vms[2].platform, VMCONF_PLATFORM_NONE);
+	/* Linux always has the platform, said or not. */
+	CHECK_EQ(conf.vms[3].platform, VMCONF_PLATFORM_PC);
+	CHECK_EQ(conf.vms[4].platform, VMCONF_PLATFORM_PC);
 }
 
 UNIT_TEST(no_newline_at_end_and_empty_input)
@@ -204,9 +246,25 @@ static const struct {
 	{ "vm b\n  kernel = k\n  initrd = i\n",
 	  "vmconfig:5: vm b: initrd: for type = linux only; skipped" },
 	{ "vm b\n  kernel = k\n  nic = lan\n  type = flat\n  load = 0x1000\n",
-	  "vmconfig:5: vm b: nic: for type = linux only; skipped" },
+	  "vmconfig:5: vm b: nic: needs platform = pc (or type = linux); "
+	  "skipped" },
 	{ "vm b\n  disk = d\n  console = uart\n  kernel = k\n",
-	  "vmconfig:4: vm b: disk: for type = linux only; skipped" },
+	  "vmconfig:4: vm b: disk: needs platform = pc (or type = linux); "
+	  "skipped" },
+	{ "vm b\n  kernel = k\n  disk = d\n  platform = none\n",
+	  "vmconfig:5: vm b: disk: needs platform = pc (or type = linux); "
+	  "skipped" },
+	/* The PC platform gives disks and NICs, not the Linux-only keys. */
+	{ "vm b\n  kernel = k\n  platform = pc\n  console = uart\n",
+	  "vmconfig:6: vm b: console: for type = linux only; skipped" },
+	{ "vm b\n  kernel = k\n  initrd = i\n  platform = pc\n",
+	  "vmconfig:5: vm b: initrd: for type = linux only; skipped" },
+	{ "vm b\n  kernel = k\n  platform = isa\n",
+	  "vmconfig:5: vm b: platform: must be pc or none; skipped" },
+	{ "vm b\n  kernel = k\n  platform = pc\n  platform = pc\n",
+	  "vmconfig:6: vm b: platform: duplicate key; skipped" },
+	{ "vm b\n  kernel = k\n  type = linux\n  platform = none\n",
+	  "vmconfig:3: vm b: platform: linux needs pc; skipped" },
 	{ "vm b\n  kernel = k\n  type = linux\n  module = m\n",
 	  "vmconfig:6: vm b: module: not for type = linux (use initrd); "
 	  "skipped" },
