@@ -7,33 +7,8 @@
  * through the bridge's table and INTx all work together.
  */
 #define _GNU_SOURCE
-#include <signal.h>
-#include <ucontext.h>
 #define HARNESS_REAL_VPCI
 #include "virtio_harness.h"
-
-/* spin_lock_irqsave runs cli/sti, which fault in user mode: skip them. */
-static void step_over_cli_sti(int sig, siginfo_t *si, void *ctx)
-{
-	ucontext_t *uc = ctx;
-	const u8 *ip = (const u8 *)uc->uc_mcontext.gregs[REG_RIP];
-
-	if (*ip == 0xFA || *ip == 0xFB) {
-		uc->uc_mcontext.gregs[REG_RIP]++;
-		return;
-	}
-	signal(SIGSEGV, SIG_DFL);
-}
-
-__attribute__((constructor)) static void install_handler(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = step_over_cli_sti;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGSEGV, &sa, NULL);
-}
 
 static unsigned int msi_count;
 static u64 msi_addr;

@@ -7,38 +7,12 @@
  * the MSIs and interrupt lines the bridge sends.
  */
 #define _GNU_SOURCE
-#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
-#include <ucontext.h>
 #include "../../virt/dev/platform.h"
 #include "unit.h"
 
 /* ---- stand-ins for the platform ------------------------------------- */
-
-/* spin_lock_irqsave executes cli/sti, which fault in user space: step
- * over them. */
-static void skip_cli_sti(int sig, siginfo_t *si, void *ctx)
-{
-	ucontext_t *uc = ctx;
-	const unsigned char *ip = (const void *)uc->uc_mcontext.gregs[REG_RIP];
-
-	if (*ip == 0xFA || *ip == 0xFB) {
-		uc->uc_mcontext.gregs[REG_RIP]++;
-		return;
-	}
-	signal(SIGSEGV, SIG_DFL);
-}
-
-__attribute__((constructor)) static void install_cli_handler(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = skip_cli_sti;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGSEGV, &sa, NULL);
-}
 
 #define MAX_MSI 64
 static struct {

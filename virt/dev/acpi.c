@@ -19,6 +19,7 @@
 #include <pv/printk.h>
 #include <pv/string.h>
 #include <pv/virt.h>
+#include "isa.h"
 #include "platform.h"
 
 /* The sleep type value \_S5 names for PM1a and PM1b. */
@@ -770,13 +771,7 @@ static const struct io_ops pm_ops = { .read = pm_read, .write = pm_write };
 
 static u64 pmtmr_read(void *dev, u64 off, unsigned int size)
 {
-	u64 ns = vclock_ns();
-	/* Whole seconds and the rest apart: no 64-bit overflow, no
-	 * 128-bit division (which would need libgcc). */
-	u64 ticks = ns / 1000000000ull * PMTMR_HZ +
-		    ns % 1000000000ull * PMTMR_HZ / 1000000000ull;
-
-	return (u32)ticks >> (off * 8);
+	return (u32)ns_to_ticks(vclock_ns(), PMTMR_HZ) >> (off * 8);
 }
 
 static const struct io_ops pmtmr_ops = { .read = pmtmr_read };

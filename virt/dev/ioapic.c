@@ -36,20 +36,6 @@ struct vioapic {
 	u64 rte[PLAT_IOAPIC_PINS];
 };
 
-#ifdef HOST_UNIT_TEST
-/* Host unit tests run in user mode, where CLI faults. */
-static u64 lock(struct vioapic *io)
-{
-	spin_lock(&io->lock);
-	return 0;
-}
-
-static void unlock(struct vioapic *io, u64 flags)
-{
-	(void)flags;
-	spin_unlock(&io->lock);
-}
-#else
 static u64 lock(struct vioapic *io)
 {
 	return spin_lock_irqsave(&io->lock);
@@ -59,7 +45,6 @@ static void unlock(struct vioapic *io, u64 flags)
 {
 	spin_unlock_irqrestore(&io->lock, flags);
 }
-#endif
 
 static bool asserted(const struct vioapic *io, unsigned int pin)
 {

@@ -120,20 +120,6 @@ struct fx {
 	struct apic_msg msg;
 };
 
-#ifdef HOST_UNIT_TEST
-/* Host unit tests run in user mode, where CLI faults. */
-static u64 lock(struct lapic *l)
-{
-	spin_lock(&l->lock);
-	return 0;
-}
-
-static void unlock(struct lapic *l, u64 flags)
-{
-	(void)flags;
-	spin_unlock(&l->lock);
-}
-#else
 static u64 lock(struct lapic *l)
 {
 	return spin_lock_irqsave(&l->lock);
@@ -143,7 +129,6 @@ static void unlock(struct lapic *l, u64 flags)
 {
 	spin_unlock_irqrestore(&l->lock, flags);
 }
-#endif
 
 /* ---- 256-bit vector registers ----------------------------------------- */
 

@@ -147,21 +147,21 @@ void vpic_set_irq(struct vpic *p, unsigned int irq, int level)
 
 	if (irq >= 16 || irq == 2)
 		return; /* IR2 is the cascade */
-	f = isa_lock(&p->lock);
+	f = spin_lock_irqsave(&p->lock);
 	set_line(&p->c[irq >> 3], irq & 7, level);
 	rising = update_intr(p);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	kick(p, rising);
 }
 
 bool vpic_has_intr(struct vpic *p)
 {
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 	bool out;
 
 	update_intr(p);
 	out = p->intr;
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	return out;
 }
 
@@ -183,7 +183,7 @@ u8 vpic_ack(struct vpic *p)
 	struct pic_chip *m = &p->c[0], *s = &p->c[1];
 	int ir, sir;
 	u8 vec;
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 
 	ir = chip_output(p, 0);
 	if (ir < 0) {
@@ -204,7 +204,7 @@ u8 vpic_ack(struct vpic *p)
 		vec = m->base | ir;
 	}
 	update_intr(p);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	return vec;
 }
 
@@ -309,7 +309,7 @@ static u64 pic_read(void *dev, u64 off, unsigned int size, unsigned int n)
 	struct pic_chip *c = &p->c[n];
 	bool rising;
 	u8 v;
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 
 	if (c->poll)
 		v = poll_read(p, n);
@@ -318,7 +318,7 @@ static u64 pic_read(void *dev, u64 off, unsigned int size, unsigned int n)
 	else
 		v = c->read_isr ? c->isr : chip_irr(p, n);
 	rising = update_intr(p);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	kick(p, rising);
 	return v;
 }
@@ -328,14 +328,14 @@ static void pic_write(void *dev, u64 off, u64 val, unsigned int size,
 {
 	struct vpic *p = dev;
 	bool rising;
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 
 	if (off & 1)
 		write_data(&p->c[n], (u8)val);
 	else
 		write_cmd(p, n, (u8)val);
 	rising = update_intr(p);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	kick(p, rising);
 }
 
@@ -374,7 +374,7 @@ static void elcr_write(void *dev, u64 off, u64 val, unsigned int size)
 {
 	struct vpic *p = dev;
 	bool rising;
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 
 	for (unsigned int i = 0; i < size && off + i < 2; i++) {
 		struct pic_chip *c = &p->c[off + i];
@@ -387,7 +387,7 @@ static void elcr_write(void *dev, u64 off, u64 val, unsigned int size)
 		c->irr = (c->irr & ~lv) | (c->lines & lv);
 	}
 	rising = update_intr(p);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	kick(p, rising);
 }
 

@@ -184,13 +184,13 @@ static void pit_fire(struct vtimer *tm, u64 now)
 {
 	struct vpit *p = tm->data;
 	bool pulse = false;
-	u64 t, f = isa_lock(&p->lock);
+	u64 t, f = spin_lock_irqsave(&p->lock);
 
 	t = now_tick(p, now);
 	if (p->irq_next && t >= p->irq_next)
 		pulse = true;
 	arm_ch0(p, t);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	if (pulse)
 		plat_pulse_irq(p->vm, ISA_IRQ_PIT);
 }
@@ -385,49 +385,49 @@ static u64 pit_read(void *dev, u64 off, unsigned int size)
 {
 	struct vpit *p = dev;
 	u8 v = 0xFF;
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 
 	if (off < 3)
 		v = read_counter(&p->ch[off], now_tick(p, vclock_ns()));
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	return v;
 }
 
 static void pit_write(void *dev, u64 off, u64 val, unsigned int size)
 {
 	struct vpit *p = dev;
-	u64 t, f = isa_lock(&p->lock);
+	u64 t, f = spin_lock_irqsave(&p->lock);
 
 	t = now_tick(p, vclock_ns());
 	if (off == 3)
 		write_control(p, (u8)val, t);
 	else
 		write_counter(p, (unsigned int)off, (u8)val, t);
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 }
 
 static u64 port61_read(void *dev, u64 off, unsigned int size)
 {
 	struct vpit *p = dev;
-	u64 now = vclock_ns(), f = isa_lock(&p->lock);
+	u64 now = vclock_ns(), f = spin_lock_irqsave(&p->lock);
 	u8 v = p->port61 & 0x0F;
 
 	if ((now / REFRESH_NS) & 1)
 		v |= 0x10;
 	if (chan_out(&p->ch[2], now_tick(p, now)))
 		v |= 0x20;
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 	return v;
 }
 
 static void port61_write(void *dev, u64 off, u64 val, unsigned int size)
 {
 	struct vpit *p = dev;
-	u64 f = isa_lock(&p->lock);
+	u64 f = spin_lock_irqsave(&p->lock);
 
 	p->port61 = (u8)val & 0x0F;
 	set_gate(&p->ch[2], val & 1, now_tick(p, vclock_ns()));
-	isa_unlock(&p->lock, f);
+	spin_unlock_irqrestore(&p->lock, f);
 }
 
 static const struct io_ops pit_ops = {

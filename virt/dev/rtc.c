@@ -316,11 +316,11 @@ static void update(struct vrtc *r)
 static void rtc_fire(struct vtimer *t, u64 now)
 {
 	struct vrtc *r = t->data;
-	u64 f = isa_lock(&r->lock);
+	u64 f = spin_lock_irqsave(&r->lock);
 
 	eval(r, now);
 	update(r);
-	isa_unlock(&r->lock, f);
+	spin_unlock_irqrestore(&r->lock, f);
 }
 
 /* ---- registers ----------------------------------------------------------- */
@@ -437,9 +437,9 @@ static u64 rtc_read(void *dev, u64 off, unsigned int size)
 
 	if (off == 0)
 		return r->index;
-	f = isa_lock(&r->lock);
+	f = spin_lock_irqsave(&r->lock);
 	v = read_reg(r, r->index & 0x7F, vclock_ns());
-	isa_unlock(&r->lock, f);
+	spin_unlock_irqrestore(&r->lock, f);
 	return v;
 }
 
@@ -452,12 +452,12 @@ static void rtc_write(void *dev, u64 off, u64 val, unsigned int size)
 		r->index = (u8)val; /* bit 7: NMI mask, kept, not modelled */
 		return;
 	}
-	f = isa_lock(&r->lock);
+	f = spin_lock_irqsave(&r->lock);
 	now = vclock_ns();
 	eval(r, now); /* events before the write, under the old settings */
 	write_reg(r, r->index & 0x7F, (u8)val, now);
 	update(r);
-	isa_unlock(&r->lock, f);
+	spin_unlock_irqrestore(&r->lock, f);
 }
 
 static const struct io_ops rtc_ops = {

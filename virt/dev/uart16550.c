@@ -255,22 +255,22 @@ static void write_reg(struct uart *u, unsigned int off, u8 b)
 static u64 uart_read(void *dev, u64 off, unsigned int size)
 {
 	struct uart *u = dev;
-	u64 f = isa_lock(&u->lock);
+	u64 f = spin_lock_irqsave(&u->lock);
 	u8 v = read_reg(u, (unsigned int)off);
 
 	update_irq(u);
-	isa_unlock(&u->lock, f);
+	spin_unlock_irqrestore(&u->lock, f);
 	return v;
 }
 
 static void uart_write(void *dev, u64 off, u64 val, unsigned int size)
 {
 	struct uart *u = dev;
-	u64 f = isa_lock(&u->lock);
+	u64 f = spin_lock_irqsave(&u->lock);
 
 	write_reg(u, (unsigned int)off, (u8)val);
 	update_irq(u);
-	isa_unlock(&u->lock, f);
+	spin_unlock_irqrestore(&u->lock, f);
 }
 
 static const struct io_ops uart_ops = {
@@ -320,7 +320,7 @@ int vm_console_input(struct vm *vm, char c)
 
 	if (!u)
 		return -1;
-	f = isa_lock(&u->lock);
+	f = spin_lock_irqsave(&u->lock);
 	/* Loopback disconnects the receiver from the line. */
 	if (!(u->mcr & MCR_LOOP)) {
 		if (u->rx_count == rx_capacity(u))
@@ -329,6 +329,6 @@ int vm_console_input(struct vm *vm, char c)
 			rx_put(u, (u8)c);
 	}
 	update_irq(u);
-	isa_unlock(&u->lock, f);
+	spin_unlock_irqrestore(&u->lock, f);
 	return r;
 }

@@ -154,15 +154,6 @@ struct virtio_pci_common_cfg {
 #define VQ_MAX_CHAIN_BYTES (16u << 20)
 #define VIRTIO_MAX_QUEUES 2
 
-/* Host tests cannot disable interrupts (cli faults in user mode). */
-#ifdef HOST_UNIT_TEST
-#define vio_lock(l) (spin_lock(l), 0ull)
-#define vio_unlock(l, f) ((void)(f), spin_unlock(l))
-#else
-#define vio_lock(l) spin_lock_irqsave(l)
-#define vio_unlock(l, f) spin_unlock_irqrestore(l, f)
-#endif
-
 /* One guest buffer of a chain, already checked to lie inside guest RAM. */
 struct vq_seg {
 	u64 addr;

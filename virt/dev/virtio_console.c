@@ -99,13 +99,13 @@ unsigned int virtio_console_input(struct virtio_dev *d, const void *buf,
 	const u8 *p = buf;
 	unsigned int i;
 	bool irq;
-	u64 f = vio_lock(&vq->lock);
+	u64 f = spin_lock_irqsave(&vq->lock);
 
 	for (i = 0; i < len && v->count < VCON_FIFO; i++, v->count++)
 		v->fifo[(v->head + v->count) % VCON_FIFO] = p[i];
 	v->stats.rx_dropped += len - i;
 	irq = vcon_deliver(v, vq);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 	if (irq)
 		virtio_queue_irq(d, vq);
 	return i;
@@ -120,9 +120,9 @@ static void vcon_notify(struct virtio_dev *d, struct virtq *vq)
 		virtio_process(d, vq, vcon_tx_chain);
 		return;
 	}
-	f = vio_lock(&vq->lock);
+	f = spin_lock_irqsave(&vq->lock);
 	irq = vcon_deliver(to_vcon(d), vq);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 	if (irq)
 		virtio_queue_irq(d, vq);
 }

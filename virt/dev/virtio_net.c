@@ -87,12 +87,12 @@ static int vnet_tx_chain(struct vnet *n, struct virtq *vq, struct vq_chain *c)
 static void vnet_tx(struct vnet *n, struct virtq *vq)
 {
 	struct virtio_dev *d = &n->vdev;
-	u64 f = vio_lock(&vq->lock);
+	u64 f = spin_lock_irqsave(&vq->lock);
 	u16 old = vq->used_idx;
 	bool irq;
 
 	if (n->tx_busy) { /* the draining CPU will see our buffers */
-		vio_unlock(&vq->lock, f);
+		spin_unlock_irqrestore(&vq->lock, f);
 		return;
 	}
 	n->tx_busy = true;
@@ -116,18 +116,18 @@ static void vnet_tx(struct vnet *n, struct virtq *vq)
 		if (!len)
 			continue;
 		/* Never hold our lock while the network delivers. */
-		vio_unlock(&vq->lock, f);
+		spin_unlock_irqrestore(&vq->lock, f);
 		if (netport_tx(&n->port, n->txbuf, (size_t)len)) {
 			n->stats.tx_frames++;
 			n->stats.tx_bytes += (u64)len;
 		} else {
 			n->stats.tx_dropped++;
 		}
-		f = vio_lock(&vq->lock);
+		f = spin_lock_irqsave(&vq->lock);
 	}
 	n->tx_busy = false;
 	irq = vq_need_notify(vq, old);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 	if (irq)
 		virtio_queue_irq(d, vq);
 }
@@ -151,7 +151,7 @@ static bool vnet_rx(struct netport *p, const void *frame, size_t len)
 	}
 	memset(&h, 0, sizeof(h));
 	h.num_buffers = cpu_to_le16(1); /* 5.1.6.3.1: without MRG_RXBUF */
-	f = vio_lock(&vq->lock);
+	f = spin_lock_irqsave(&vq->lock);
 	old = vq->used_idx;
 	if (!virtio_queue_live(d, vq)) {
 		n->stats.rx_not_ready++;
@@ -182,7 +182,7 @@ static bool vnet_rx(struct netport *p, const void *frame, size_t len)
 	ok = true;
 out:
 	irq = vq_need_notify(vq, old);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 	if (irq)
 		virtio_queue_irq(d, vq);
 	return ok;

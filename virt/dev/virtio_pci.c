@@ -37,21 +37,21 @@ static u8 vp_status(struct virtio_dev *d)
 
 static void vp_intx_raise(struct virtio_dev *d, u8 bit)
 {
-	u64 f = vio_lock(&d->isr_lock);
+	u64 f = spin_lock_irqsave(&d->isr_lock);
 
 	d->isr |= bit;
 	vpci_set_intx(&d->pci, 1);
-	vio_unlock(&d->isr_lock, f);
+	spin_unlock_irqrestore(&d->isr_lock, f);
 }
 
 static u8 vp_isr_read(struct virtio_dev *d)
 {
-	u64 f = vio_lock(&d->isr_lock);
+	u64 f = spin_lock_irqsave(&d->isr_lock);
 	u8 v = d->isr;
 
 	d->isr = 0;
 	vpci_set_intx(&d->pci, 0);
-	vio_unlock(&d->isr_lock, f);
+	spin_unlock_irqrestore(&d->isr_lock, f);
 	return v;
 }
 
@@ -73,10 +73,10 @@ static void vp_config_irq(struct virtio_dev *d)
 	virtio_count(&d->stats.config_irqs);
 	if (vpci_msix_enabled(&d->pci)) {
 		u16 vec = READ_ONCE(d->msix_config);
-		u64 f = vio_lock(&d->isr_lock);
+		u64 f = spin_lock_irqsave(&d->isr_lock);
 
 		d->isr |= VIRTIO_ISR_CONFIG; /* 4.1.4.5.1, before notifying */
-		vio_unlock(&d->isr_lock, f);
+		spin_unlock_irqrestore(&d->isr_lock, f);
 		if (vec != VIRTIO_MSI_NO_VECTOR)
 			vpci_msix_notify(&d->pci, vec);
 		return;
@@ -86,10 +86,10 @@ static void vp_config_irq(struct virtio_dev *d)
 
 void virtio_config_changed(struct virtio_dev *d)
 {
-	u64 f = vio_lock(&d->lock);
+	u64 f = spin_lock_irqsave(&d->lock);
 
 	d->config_generation++;
-	vio_unlock(&d->lock, f);
+	spin_unlock_irqrestore(&d->lock, f);
 	vp_config_irq(d);
 }
 
@@ -141,10 +141,10 @@ static void vp_reset_locked(struct virtio_dev *d)
 {
 	for (unsigned int i = 0; i < d->nq; i++) {
 		struct virtq *vq = &d->vq[i];
-		u64 f = vio_lock(&vq->lock);
+		u64 f = spin_lock_irqsave(&vq->lock);
 
 		vq_reset(vq);
-		vio_unlock(&vq->lock, f);
+		spin_unlock_irqrestore(&vq->lock, f);
 	}
 	d->driver_features = 0;
 	d->dev_feature_sel = d->drv_feature_sel = 0;
@@ -227,10 +227,10 @@ static u64 vp_common_read(struct virtio_dev *d, u64 off, unsigned int size)
 {
 	struct virtio_pci_common_cfg c;
 	u64 val = 0;
-	u64 f = vio_lock(&d->lock);
+	u64 f = spin_lock_irqsave(&d->lock);
 
 	vp_common_image(d, &c);
-	vio_unlock(&d->lock, f);
+	spin_unlock_irqrestore(&d->lock, f);
 	if (off < sizeof(c))
 		memcpy(&val, (u8 *)&c + off, MIN((u64)size, sizeof(c) - off));
 	return val;
@@ -255,12 +255,12 @@ static void vp_queue_enable(struct virtio_dev *d, struct virtq *vq)
 {
 	bool ev = d->driver_features & VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
 	bool ind = d->driver_features & VIRTIO_BIT(VIRTIO_F_RING_INDIRECT_DESC);
-	u64 f = vio_lock(&vq->lock);
+	u64 f = spin_lock_irqsave(&vq->lock);
 	int r = vq_enable(vq, ev, ind);
 
 	if (r)
 		virtio_fail(d, vq, vq->error);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 }
 
 /* Queue registers change only while the queue is off (4.1.4.3.2). */
@@ -304,9 +304,9 @@ static bool vp_queue_write(struct virtio_dev *d, struct virtq *vq, u64 off,
 	} else {
 		return false;
 	}
-	f = vio_lock(&vq->lock);
+	f = spin_lock_irqsave(&vq->lock);
 	ok = vp_set_addr(reg, rel, val, size);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 	return ok;
 }
 
@@ -316,7 +316,7 @@ static bool vp_common_write(struct virtio_dev *d, u64 off, u64 val,
 {
 	bool ok = true, driver_ok = false;
 	struct virtq *vq;
-	u64 f = vio_lock(&d->lock);
+	u64 f = spin_lock_irqsave(&d->lock);
 
 	if (off == COMMON_OFF(device_feature_select) && size == 4) {
 		d->dev_feature_sel = (u32)val;
@@ -346,7 +346,7 @@ static bool vp_common_write(struct virtio_dev *d, u64 off, u64 val,
 	} else {
 		ok = false; /* read-only field or a bad access width */
 	}
-	vio_unlock(&d->lock, f);
+	spin_unlock_irqrestore(&d->lock, f);
 	if (!ok)
 		virtio_count(&d->stats.errors);
 	return driver_ok;
@@ -385,9 +385,9 @@ static u64 vp_devcfg_read(struct virtio_dev *d, u64 off, unsigned int size)
 
 	if (off >= d->config_len)
 		return 0;
-	f = vio_lock(&d->lock);
+	f = spin_lock_irqsave(&d->lock);
 	memcpy(&val, d->config + off, MIN((u64)size, d->config_len - off));
-	vio_unlock(&d->lock, f);
+	spin_unlock_irqrestore(&d->lock, f);
 	return val;
 }
 
@@ -501,10 +501,10 @@ static void vp_cfg_write(struct vpci_dev *pd, unsigned int off, u32 val,
 static void vp_pci_reset(struct vpci_dev *pd)
 {
 	struct virtio_dev *d = pd->priv;
-	u64 f = vio_lock(&d->lock);
+	u64 f = spin_lock_irqsave(&d->lock);
 
 	vp_reset_locked(d);
-	vio_unlock(&d->lock, f);
+	spin_unlock_irqrestore(&d->lock, f);
 }
 
 /* ---- creation ---------------------------------------------------------- */
@@ -592,7 +592,7 @@ void virtio_process(struct virtio_dev *d, struct virtq *vq,
 					  struct virtq *vq, struct vq_chain *c,
 					  u32 *written))
 {
-	u64 f = vio_lock(&vq->lock);
+	u64 f = spin_lock_irqsave(&vq->lock);
 	u16 old = vq->used_idx;
 	bool irq;
 
@@ -616,7 +616,7 @@ void virtio_process(struct virtio_dev *d, struct virtq *vq,
 		vq_push(vq, vq->chain.head, written);
 	}
 	irq = vq_need_notify(vq, old);
-	vio_unlock(&vq->lock, f);
+	spin_unlock_irqrestore(&vq->lock, f);
 	if (irq)
 		virtio_queue_irq(d, vq);
 }
