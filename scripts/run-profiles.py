@@ -37,6 +37,8 @@ accumulate):
                only). The serial port is then a socket chardev: the runner
                records what arrives, waits for "monitor: ready", and types
                the lines in order, INPUT_GAP seconds apart
+    input_after regex that replaces "monitor: ready" as the signal to
+               start typing (e.g. a guest's shell is up)
     netpeer    "tap ADDR/PREFIX": QEMU runs in a fresh network namespace
                whose tap (with that address) backs "-netdev tap,id=n0";
                the profile's NIC uses netdev=n0 (scripts/netpeer.py)
@@ -106,7 +108,7 @@ KNOWN_KEYS = {"defconfig", "fragments", "emulator", "machine", "cpu",
               "memory", "smp", "firmware", "boot", "devices", "cmdline",
               "timeout", "expect", "modules", "guests", "input",
               "direct_kernel", "initrd", "drives", "hvc_expect", "build",
-              "netpeer", "peer_cmd", "peer_start"}
+              "netpeer", "peer_cmd", "peer_start", "input_after"}
 DEFAULTS = {"fragments": "", "emulator": "qemu", "machine": "pc",
             "cpu": "qemu64", "memory": "256", "smp": "1",
             "firmware": "bios", "boot": "kernel", "cmdline": "",
@@ -202,6 +204,15 @@ class Profile:
                                self.path)
         if k["emulator"] != "qemu" and self.input:
             raise ProfileError("%s: input needs emulator qemu" % self.path)
+        if "input_after" in k:
+            try:
+                re.compile(k["input_after"])
+            except re.error as e:
+                raise ProfileError("%s: input_after: bad regex: %s" %
+                                   (self.path, e))
+            if not self.input:
+                raise ProfileError("%s: input_after needs input" %
+                                   self.path)
         if "netpeer" in k:
             try:
                 netpeer.parse_spec(k["netpeer"])
@@ -759,12 +770,13 @@ def kill_tree(proc):
 class SerialFeeder(threading.Thread):
     """The serial port of a profile with "input": connects to QEMU's
     socket chardev, appends everything that arrives to the serial log, and
-    once INPUT_READY_RE is seen types each line (CR-terminated),
-    INPUT_GAP seconds apart."""
+    once INPUT_READY_RE (or ready, a bytes regex) is seen types each
+    line (CR-terminated), INPUT_GAP seconds apart."""
 
-    def __init__(self, path, serial, lines):
+    def __init__(self, path, serial, lines, ready=None):
         super().__init__(daemon=True)
         self.path, self.serial, self.lines = path, serial, list(lines)
+        self.ready = ready or INPUT_READY_RE
         self.stop = threading.Event()
 
     def run(self):
@@ -789,7 +801,7 @@ class SerialFeeder(threading.Thread):
                     log_f.flush()
                     if next_at is None:
                         seen = seen[-4096:] + data
-                        if INPUT_READY_RE.search(seen.replace(b"\r", b"")):
+                        if self.ready.search(seen.replace(b"\r", b"")):
                             next_at = time.monotonic() + INPUT_GAP
                 except socket.timeout:
                     pass
@@ -1009,7 +1021,10 @@ def run_profile(profile, builddir, logs, extra_cmdline="", timeout=None,
             # A short path: sun_path holds 108 bytes.
             sockdir = tempfile.mkdtemp(prefix="pv-serial-")
             sock = os.path.join(sockdir, "s")
-            feeder = SerialFeeder(sock, serial, profile.input)
+            ready = profile.keys.get("input_after")
+            feeder = SerialFeeder(sock, serial, profile.input,
+                                  re.compile(ready.encode(), re.M)
+                                  if ready else None)
         cmd = qemu_command(profile, kernel, iso, serial, cmdline, logs,
                            modules=modules, serial_sock=sock,
                            direct=direct)
@@ -1179,6 +1194,8 @@ def cmd_interactive(args, profiles):
     err = None
     if any(m.startswith("guests/") for m in p.modules):
         err = build_guests(args.build_dir, args.logs)
+    if not err and any(m.startswith("guests/linux/") for m in p.modules):
+        err = build_target("linux-guest", args.build_dir, args.logs)
     modules, err = (None, err) if err else \
         resolve_modules(p, args.build_dir, args.logs)
     if not err and p.boot == "iso":

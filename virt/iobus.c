@@ -25,7 +25,7 @@ int io_bus_register(struct io_bus *bus, u64 base, u64 len,
 		if (base < h->base + h->len && h->base < base + len)
 			return -1;
 	}
-	bus->h[bus->nr++] = (struct io_handler){ base, len, ops, dev, name };
+	bus->h[bus->nr++] = (struct io_handler){ base, len, ops, dev, name, 0 };
 	return 0;
 }
 
@@ -42,6 +42,7 @@ u64 io_bus_read(struct io_bus *bus, u64 addr, unsigned int size)
 		__atomic_fetch_add(&bus->unclaimed_reads, 1, __ATOMIC_RELAXED);
 		return ones(size);
 	}
+	__atomic_fetch_add(&h->hits, 1, __ATOMIC_RELAXED);
 	return h->ops->read(h->dev, addr - h->base, size) & ones(size);
 }
 
@@ -53,5 +54,6 @@ void io_bus_write(struct io_bus *bus, u64 addr, u64 val, unsigned int size)
 		__atomic_fetch_add(&bus->unclaimed_writes, 1, __ATOMIC_RELAXED);
 		return;
 	}
+	__atomic_fetch_add(&h->hits, 1, __ATOMIC_RELAXED);
 	h->ops->write(h->dev, addr - h->base, val & ones(size), size);
 }

@@ -51,6 +51,9 @@ struct vm_priv {
 	spinlock_t con_lock;
 	char con_line[CONSOLE_LINE_MAX + 1];
 	unsigned int con_len;
+	unsigned int con_shown; /* of con_line, already printed (console.c) */
+	u64 con_ns; /* uptime of the last output, with vms.console_idle_ms */
+	u8 con_esc; /* inside an escape sequence: 1 after ESC, 2 in CSI */
 	char con_last[CONSOLE_LINE_MAX + 1];
 	bool summary_done;
 };
@@ -120,5 +123,9 @@ u64 vtimers_next(struct vcpu_priv *vp);
 extern spinlock_t vm_list_lock;
 extern struct list_head vm_list;
 void vm_devices_reset(struct vm *vm);
+
+/* console.c: show unfinished console lines idle for vms.console_idle_ms
+ * (the boot CPU's loop calls it). */
+void vm_console_idle(void);
 
 #endif

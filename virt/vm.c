@@ -149,11 +149,75 @@ int vm_start(struct vm *vm)
 	return 0;
 }
 
+/* Appends to buf (size n, at *len) the busiest device ranges of a bus,
+ * "name@base=hits" each, busiest first: where the I/O exits went. */
+static void top_handlers(char *buf, size_t n, size_t *len,
+			 const struct io_bus *bus, const char *what)
+{
+	bool shown[IO_BUS_MAX] = { false };
+	unsigned int k;
+
+	*len += snprintf(buf + *len, n - *len, " %s", what);
+	for (k = 0; k < 4 && *len < n; k++) {
+		int best = -1;
+
+		for (unsigned int i = 0; i < bus->nr; i++)
+			if (!shown[i] && bus->h[i].hits &&
+			    (best < 0 || bus->h[i].hits > bus->h[best].hits))
+				best = (int)i;
+		if (best < 0)
+			break;
+		shown[best] = true;
+		*len += snprintf(buf + *len, n - *len, " %s@%#llx=%llu",
+				 bus->h[best].name,
+				 (unsigned long long)bus->h[best].base,
+				 (unsigned long long)bus->h[best].hits);
+	}
+	if (!k && *len < n)
+		*len += snprintf(buf + *len, n - *len, " -");
+}
+
+/* Exits per second by reason over the VM's run, and the busiest port and
+ * MMIO ranges (make bench reads these lines). One kprint, so that other
+ * CPUs' lines do not cut into it. */
+static void print_rates(struct vm *vm)
+{
+	u64 ms = (uptime_ns() - to_vmp(vm)->start_ns) / 1000000;
+	char buf[512];
+	size_t n = sizeof(buf), len;
+
+	if (!ms)
+		ms = 1;
+	len = snprintf(buf, n, "[%s] exits/s over %llu.%03llu s:", vm->name,
+		       (unsigned long long)(ms / 1000),
+		       (unsigned long long)(ms % 1000));
+	for (unsigned int r = 0; r < EXIT_NR && len < n; r++)
+		if (vm->stats.exits[r])
+			len += snprintf(
+				buf + len, n - len, " %s=%llu",
+				vcpu_exit_name(r),
+				(unsigned long long)(vm->stats.exits[r] * 1000 /
+						     ms));
+	if (len < n)
+		len += snprintf(buf + len, n - len,
+				"\n[%s] busiest:", vm->name);
+	if (len < n)
+		top_handlers(buf, n, &len, &vm->pio, "pio");
+	if (len < n)
+		top_handlers(buf, n, &len, &vm->mmio, "mmio");
+	kprint("%s\n", buf);
+}
+
 void vm_stop(struct vm *vm, int reason, int status, const char *fmt, ...)
 {
 	va_list ap;
-	u64 f = spin_lock_irqsave(&vm->lock);
+	u64 f;
 
+	/* Before the state changes: the boot CPU may end the machine as soon
+	 * as it sees every VM stopped. */
+	if (READ_ONCE(vm->state) != VM_STOPPED)
+		print_rates(vm);
+	f = spin_lock_irqsave(&vm->lock);
 	if (vm->state == VM_STOPPED) {
 		spin_unlock_irqrestore(&vm->lock, f);
 		return;
@@ -163,13 +227,14 @@ void vm_stop(struct vm *vm, int reason, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_msg, sizeof(vm->stop_msg), fmt, ap);
 	va_end(ap);
-	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&vm->lock, f);
+	/* Said before the state changes, for the same reason as above. */
 	if (reason == VM_STOP_EXIT)
 		pr_info("vm %s: exited with status %#x\n", vm->name, status);
 	else
 		pr_warn("vm %s: stopped (%s): %s\n", vm->name,
 			vm_stop_reason_name(reason), vm->stop_msg);
+	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&vm->lock, f);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		sched_kick(vm->vcpus[i]);
 }
@@ -331,6 +396,8 @@ unsigned int vm_wait_all(u64 timeout_ms)
 		vm_for_each(count_live, &live);
 		if (!live || uptime_ns() >= end)
 			break;
+		if (smp_processor_id() == 0)
+			vm_console_idle();
 		/* On a machine without APs the vCPUs are ours to run. */
 		if (sched_run_local(true))
 			continue;

@@ -36,6 +36,7 @@ struct io_handler {
 	const struct io_ops *ops;
 	void *dev;
 	const char *name;
+	u64 hits; /* guest accesses dispatched here (statistics) */
 };
 
 #define IO_BUS_MAX 32
