@@ -7,6 +7,7 @@
 #include <pv/pmm.h>
 #include <pv/panic.h>
 #include <pv/netdev.h>
+#include <pv/netnode.h>
 #include <pv/pci.h>
 #include <pv/printk.h>
 #include <pv/version.h>
@@ -106,6 +107,7 @@ void kmain(u32 magic, u64 info_phys)
 		netdev_init();
 	else if (IS_ENABLED(CONFIG_PCI))
 		pci_init();
+	net_node_init(); /* uplink + node stack (net/node.c) */
 
 	virt_select_backend();
 
@@ -120,6 +122,8 @@ void kmain(u32 magic, u64 info_phys)
 
 	pr_info("PureVisor: idle\n");
 	irq_enable();
-	for (;;)
+	for (;;) {
 		halt();
+		net_node_poll();
+	}
 }

@@ -8,7 +8,7 @@ set -eu
 PACKAGES="kconfig-frontends grub-pc-bin grub-efi-amd64-bin grub-common
 xorriso mtools qemu-system-x86 ovmf sparse bochs bochsbios vgabios
 bochs-term clang-format clang libclang-rt-14-dev python3 gcc make binutils
-acpica-tools e2fsprogs zstd"
+acpica-tools e2fsprogs zstd iproute2 iputils-ping"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: no dpkg-query: install by hand:" $PACKAGES >&2

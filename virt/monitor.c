@@ -3,10 +3,12 @@
  * The operator's monitor on the hypervisor's serial console. The boot CPU
  * polls the UART between its other work; a line is one command:
  *   help | vms | exits NAME | pause NAME | resume NAME | reset NAME |
- *   destroy NAME | console NAME
+ *   destroy NAME | console NAME | net | ping ADDR [COUNT]
  * "console NAME" hands what is typed to the VM's UART receiver until
  * Ctrl-] comes back to the monitor.
  */
+#include <pv/cmdline.h>
+#include <pv/netnode.h>
 #include <pv/printk.h>
 #include <pv/string.h>
 #include <drivers/console.h>
@@ -55,6 +57,20 @@ void vm_print_exits(struct vm *vm)
 	       (unsigned long long)vm->stats.msr_gp,
 	       (unsigned long long)vm->stats.cpuid_unknown_leaves,
 	       (unsigned long long)vm->stats.emulation_failures);
+	for (unsigned int i = 0; i < vm->nr_vcpus && vm->state != VM_STOPPED;
+	     i++) {
+		static const char *const st[] = { "stopped", "runnable",
+						  "running", "halted" };
+		struct vcpu *v = vm->vcpus[i];
+		unsigned int s = READ_ONCE(v->state);
+
+		/* Where each vCPU is (RIP as of its last exit): a hung
+		 * guest's first clue. */
+		kprint("[%s] vCPU %u: %s on CPU %d, RIP %#llx, %llu exits\n",
+		       vm->name, i, s < ARRAY_SIZE(st) ? st[s] : "?", v->pcpu,
+		       (unsigned long long)READ_ONCE(v->regs.rip),
+		       (unsigned long long)v->exits);
+	}
 	if (vm->state == VM_STOPPED)
 		kprint("[%s] stopped: %s (%s, status %#x)\n", vm->name,
 		       vm->stop_msg, vm_stop_reason_name(vm->stop_reason),
@@ -97,8 +113,25 @@ int monitor_exec(const char *cmdline)
 	if (!buf[0])
 		return 0;
 	if (!strcmp(buf, "help")) {
-		kprint("monitor: help | vms | exits NAME | pause NAME | resume NAME | reset NAME | destroy NAME | console NAME\n");
+		kprint("monitor: help | vms | exits NAME | pause NAME | resume NAME | reset NAME | destroy NAME | console NAME | net | ping ADDR [COUNT]\n");
 		return 0;
+	}
+	if (!strcmp(buf, "net")) {
+		net_node_print();
+		return 0;
+	}
+	if (!strcmp(buf, "ping")) {
+		char addr[LINE_MAX];
+		const char *cnt;
+		u64 n = 3;
+
+		strlcpy(addr, arg, sizeof(addr));
+		cnt = split(addr);
+		if (*cnt && (parse_u64(cnt, &n) || !n)) {
+			kprint("monitor: ping ADDR [COUNT]\n");
+			return -1;
+		}
+		return net_node_ping(addr, (unsigned int)n) > 0 ? 0 : -1;
 	}
 	if (!strcmp(buf, "vms")) {
 		kprint("  name             state    vcpus   memory\n");
@@ -197,6 +230,7 @@ void monitor_poll(void)
 	static bool ready;
 	int c;
 
+	net_node_poll(); /* the node's stack runs on the boot CPU */
 	if (!ready) {
 		/* Tells a human, and scripts that type, that input is read. */
 		kprint("monitor: ready (type help)\n");
