@@ -216,6 +216,17 @@ static int attach_uplink(struct netdev *dev)
 	node.uplink_port = vnet_attach(node.net, &cfg);
 	if (node.uplink_port < 0)
 		return -1;
+	/*
+	 * Frames from the wire for the guests carry their MACs: without
+	 * promiscuous mode the NIC would drop every one of them (the node's
+	 * own address and broadcasts would still work).
+	 */
+	if (netdev_set_promisc(dev, true))
+		pr_warn("net: node: %s cannot receive in promiscuous mode: guests on %s get nothing from the wire\n",
+			dev->name, opt.link);
+	else
+		pr_info("net: node: %s promiscuous: frames for every guest on %s\n",
+			dev->name, opt.link);
 	netdev_set_rx_handler(dev, uplink_rx, NULL);
 	return 0;
 }
@@ -300,7 +311,7 @@ void net_node_print(void)
 	if (IS_ENABLED(CONFIG_NETDEV) && node.dev) {
 		const struct netdev_stats *s = &node.dev->stats;
 
-		kprint("uplink %s (%s) on %s port %d: rx %llu/%lluB tx %llu/%lluB rx_dropped %llu tx_dropped %llu errors %llu resets %llu\n",
+		kprint("uplink %s (%s) on %s port %d: rx %llu/%lluB tx %llu/%lluB rx_dropped %llu tx_dropped %llu errors %llu resets %llu promisc %s rx_foreign %llu\n",
 		       node.dev->name, node.dev->driver, opt.link,
 		       node.uplink_port, (unsigned long long)s->rx_packets,
 		       (unsigned long long)s->rx_bytes,
@@ -309,7 +320,9 @@ void net_node_print(void)
 		       (unsigned long long)s->rx_dropped,
 		       (unsigned long long)s->tx_dropped,
 		       (unsigned long long)s->errors,
-		       (unsigned long long)s->resets);
+		       (unsigned long long)s->resets,
+		       READ_ONCE(node.dev->promisc) ? "on" : "off",
+		       (unsigned long long)s->rx_foreign);
 	}
 	kprint("node on %s port %d:\n", opt.link, node.port);
 	fl = spin_lock_irqsave(&node.lock);

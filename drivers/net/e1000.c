@@ -5,7 +5,9 @@
  * device's rx pool per descriptor, for good), MAC from the EEPROM through
  * EERD (RAL0/RAH0 if the EEPROM does not answer), interrupts via MSI if
  * the function has it, else INTx through the IOAPIC (the 82540EM has no
- * MSI-X, and QEMU's has no MSI either).
+ * MSI-X, and QEMU's has no MSI either). The receive filter takes our MAC
+ * (RAL0/RAH0) and broadcasts; promiscuous mode adds every unicast and
+ * multicast frame (RCTL.UPE|MPE), set again by every reset.
  *
  * The device writes only descriptor status/length and head pointers; a
  * length beyond the buffer, a frame without end-of-packet (impossible
@@ -74,6 +76,8 @@
 	(ICR_TXDW | ICR_LSC | ICR_RXSEQ | ICR_RXDMT0 | ICR_RXO | ICR_RXT0)
 
 #define RCTL_EN (1u << 1)
+#define RCTL_UPE (1u << 3) /* every unicast frame */
+#define RCTL_MPE (1u << 4) /* every multicast frame */
 #define RCTL_BAM (1u << 15)
 #define RCTL_SECRC (1u << 26) /* BSIZE 00, BSEX 0: 2048-byte buffers */
 #define TCTL_EN (1u << 1)
@@ -216,6 +220,20 @@ static void rx_give(struct e1k *e, unsigned int i, struct frame *f)
 	e->rx[i].errors = 0;
 }
 
+/*
+ * Receive control: 2 KiB buffers, CRC stripped, broadcasts accepted; the
+ * address filter (RAL0/RAH0, an empty multicast table) is bypassed for
+ * unicast and multicast in promiscuous mode.
+ */
+static u32 rctl_value(struct netdev *dev)
+{
+	u32 v = RCTL_EN | RCTL_BAM | RCTL_SECRC;
+
+	if (READ_ONCE(dev->promisc))
+		v |= RCTL_UPE | RCTL_MPE;
+	return v;
+}
+
 /* From any state to receiving and transmitting. Caller holds both locks. */
 static int hw_init(struct e1k *e)
 {
@@ -260,7 +278,7 @@ static int hw_init(struct e1k *e)
 	wr(e, REG_TDT, 0);
 	wr(e, REG_TIPG, TIPG_82540);
 	wr(e, REG_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT(0x0f) | TCTL_COLD(0x40));
-	wr(e, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
+	wr(e, REG_RCTL, rctl_value(dev));
 	e->broken = false;
 	e->deferred = false;
 	wr(e, REG_IMS, IRQ_MASK);
@@ -481,6 +499,17 @@ static int e1k_open(struct netdev *dev)
 	return r;
 }
 
+static int e1k_set_promisc(struct netdev *dev)
+{
+	struct e1k *e = dev->priv;
+	u64 flags = spin_lock_irqsave(&e->rx_lock);
+
+	/* Under the rx lock: a reset (hw_init) cannot run meanwhile. */
+	wr(e, REG_RCTL, rctl_value(dev));
+	spin_unlock_irqrestore(&e->rx_lock, flags);
+	return 0;
+}
+
 static void e1k_inject_bad_rx(struct netdev *dev)
 {
 	struct e1k *e = dev->priv;
@@ -500,6 +529,7 @@ static const struct netdev_ops e1k_ops = {
 	.poll = e1k_poll,
 	.reset = e1k_reset,
 	.update_link = e1k_update_link,
+	.set_promisc = e1k_set_promisc,
 	.inject_bad_rx = e1k_inject_bad_rx,
 };
 

@@ -71,6 +71,14 @@ void netdev_deliver(struct netdev *dev, struct frame *const frames[],
 
 	if (!n)
 		return;
+	/* Drivers hand up nothing shorter than an Ethernet header. */
+	for (unsigned int i = 0; i < n; i++) {
+		const u8 *dst = frame_data(frames[i]);
+
+		if (!eth_addr_is_multicast(dst) &&
+		    !eth_addr_equal(dst, dev->mac))
+			dev->stats.rx_foreign++;
+	}
 	if (!fn) {
 		dev->stats.rx_dropped += n;
 		return;
@@ -167,6 +175,21 @@ bool netdev_link_up(struct netdev *dev)
 {
 	dev->ops->update_link(dev);
 	return dev->link_up;
+}
+
+int netdev_set_promisc(struct netdev *dev, bool on)
+{
+	bool old = dev->promisc;
+
+	if (!dev->ops->set_promisc)
+		return -1;
+	/* Not open yet: the driver applies it when it initialises. */
+	WRITE_ONCE(dev->promisc, on);
+	if (dev->opened && dev->ops->set_promisc(dev)) {
+		WRITE_ONCE(dev->promisc, old);
+		return -1;
+	}
+	return 0;
 }
 
 static const char *const irq_mode_names[] = {

@@ -27,6 +27,15 @@
  * the interrupt in service, its EOI would then not reach the IOAPIC, and
  * the line would stay blocked (Remote IRR) for good.
  *
+ * Receive filter: off (the default), a NIC takes frames for its own MAC
+ * and broadcasts; netdev_set_promisc() asks for every unicast and
+ * multicast frame as well, which a switch's uplink needs (frames for the
+ * guests behind it carry their MACs, not the NIC's). The wish is kept in
+ * dev->promisc and the driver applies it again after every reset. A
+ * device whose filter its driver cannot set says so (virtio-net without
+ * VIRTIO_NET_F_CTRL_RX: see drivers/net/virtio_net.c). stats.rx_foreign
+ * counts frames that came in for another unicast MAC.
+ *
  * Errors: anything the device reports out of range (a descriptor index or
  * length it cannot have, a status it must not show, a "needs reset"
  * flag) makes the driver reset the device and count it in stats.resets;
@@ -57,6 +66,7 @@ struct netdev_stats {
 	u64 resets; /* full device re-initialisations */
 	u64 irqs; /* interrupts taken */
 	u64 polls_deferred; /* budget exhausted: finished in a self-IPI */
+	u64 rx_foreign; /* unicast for another MAC (promiscuous mode) */
 };
 
 /* Receive handler: frames[0..n-1] are borrowed until it returns. */
@@ -77,6 +87,12 @@ struct netdev_ops {
 	/* Read the link state from the device into dev->link_up. */
 	void (*update_link)(struct netdev *dev);
 	/*
+	 * Apply dev->promisc to the device's receive filter: on, every
+	 * unicast and multicast frame; off, own MAC and broadcast only.
+	 * 0, or -1 if the device cannot (then nothing changed).
+	 */
+	int (*set_promisc)(struct netdev *dev);
+	/*
 	 * Test hook: plant one impossible receive completion where the
 	 * device would write the next one (virtio: a used entry with an id
 	 * beyond the ring; e1000: a done descriptor longer than its buffer),
@@ -93,6 +109,7 @@ struct netdev {
 	u16 mtu; /* L3 payload bytes */
 	bool link_up;
 	bool opened;
+	bool promisc; /* wanted: receive everything (netdev_set_promisc) */
 	struct netdev_stats stats;
 	const struct netdev_ops *ops;
 	void *priv; /* the driver's */
@@ -138,6 +155,9 @@ unsigned int netdev_xmit(struct netdev *dev, struct frame *const frames[],
 unsigned int netdev_poll(struct netdev *dev, unsigned int budget);
 int netdev_reset(struct netdev *dev);
 bool netdev_link_up(struct netdev *dev);
+/* Promiscuous reception on or off, now and after every reset; 0, or -1
+ * if the driver or device cannot (the previous mode stays). */
+int netdev_set_promisc(struct netdev *dev, bool on);
 /* ops->inject_bad_rx; -1 if the driver has none. */
 int netdev_inject_bad_rx(struct netdev *dev);
 

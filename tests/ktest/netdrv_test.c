@@ -99,6 +99,7 @@ KPARAM("netdrv.driver", set_driver, "netdrv suite: driver expected on eth0");
 
 struct capture {
 	u64 frames, arp_replies, arp_answered, echo_replies, bad_replies;
+	u64 foreign; /* frames for foreign_mac (promisc_filter) */
 	u8 peer_mac[ETH_ALEN];
 	bool peer_known;
 	u8 seen[BURST / 8]; /* echo reply sequence numbers */
@@ -107,6 +108,8 @@ struct capture {
 };
 
 static struct capture cap;
+/* A station that is not us: locally administered, never a NIC's. */
+static const u8 foreign_mac[ETH_ALEN] = { 0x02, 0x50, 0x56, 0xf0, 0x0e, 0x01 };
 static struct frame txbuf; /* built here, copied by netdev_xmit */
 
 static void build_arp(struct frame *f, struct netdev *dev, u16 op,
@@ -221,6 +224,8 @@ static void test_rx(struct netdev *dev, struct frame *const frames[],
 		cap.frames++;
 		if (net_parse_eth(p, frames[i]->len, &eth) || eth.tagged)
 			continue;
+		if (eth_addr_equal(eth.hdr->dst, foreign_mac))
+			WRITE_ONCE(cap.foreign, cap.foreign + 1);
 		if (!eth_addr_equal(eth.hdr->dst, dev->mac) &&
 		    !eth_addr_is_multicast(eth.hdr->dst))
 			continue;
@@ -294,6 +299,38 @@ static bool echo_once(struct netdev *dev, u16 seq)
 	build_echo(&txbuf, dev, seq);
 	return send_one(dev, &txbuf) &&
 	       wait_for(&cap.echo_replies, want, WAIT_NS);
+}
+
+/*
+ * Ask the peer, as foreign_mac with our address + 100 (same subnet), who
+ * it is: its ARP reply goes to foreign_mac, which only a NIC in
+ * promiscuous mode (or without a receive filter) hands up.
+ */
+static bool send_foreign_arp(struct netdev *dev)
+{
+	struct eth_hdr *eh = (void *)frame_data(&txbuf);
+	struct arp_hdr *a = (void *)(eh + 1);
+
+	txbuf.off = FRAME_HEADROOM;
+	build_arp(&txbuf, dev, ARP_OP_REQUEST, NULL, peer_ip);
+	memcpy(eh->src, foreign_mac, ETH_ALEN);
+	memcpy(a->sha, foreign_mac, ETH_ALEN);
+	a->spa[3] = (u8)(my_ip[3] + 100);
+	return send_one(dev, &txbuf);
+}
+
+/*
+ * Did the answer to a foreign ARP request come in? The peer answers in
+ * order, so once it answered our own request sent right after, a reply
+ * to foreign_mac the NIC let through is in as well.
+ */
+static bool foreign_reply_seen(struct ktest *t, struct netdev *dev)
+{
+	u64 before = READ_ONCE(cap.foreign);
+
+	KTEST_EXPECT(t, send_foreign_arp(dev));
+	KTEST_EXPECT(t, arp_peer(dev));
+	return READ_ONCE(cap.foreign) > before;
 }
 
 /* ------------------------------------------------------------------ cases */
@@ -529,6 +566,65 @@ static void reset_mid_traffic(struct ktest *t)
 	KTEST_EXPECT(t, arp_peer(dev));
 }
 
+static bool reset_and_wait(struct netdev *dev)
+{
+	u64 end = uptime_ns() + WAIT_NS;
+
+	if (netdev_reset(dev))
+		return false;
+	while (!netdev_link_up(dev) && uptime_ns() < end)
+		cpu_relax();
+	return dev->link_up;
+}
+
+/*
+ * The receive filter: closed from the start, open in promiscuous mode,
+ * closed again when asked, and each mode survives a reset (QEMU's
+ * virtio-net comes out of a reset promiscuous: the driver must close it).
+ */
+static void promisc_filter(struct ktest *t)
+{
+	struct netdev *dev = nic_peer(t);
+	bool can_filter, seen;
+	u64 foreign;
+
+	if (!dev)
+		return;
+	if (!cap.peer_known)
+		KTEST_ASSERT(t, arp_peer(dev));
+	KTEST_EXPECT(t, !dev->promisc);
+	seen = foreign_reply_seen(t, dev);
+	can_filter = !netdev_set_promisc(dev, false);
+	/* Filtered from the start exactly when the driver can filter; if it
+	 * cannot, the device must have no filter either, or a switch could
+	 * not use it as its uplink. */
+	KTEST_EXPECT_EQ(t, seen, !can_filter);
+	if (!can_filter)
+		ktest_log(
+			t,
+			"%s: no receive filter to set; frames for other MACs arrive anyway",
+			dev->driver);
+	foreign = dev->stats.rx_foreign;
+	KTEST_ASSERT_EQ(t, netdev_set_promisc(dev, true), 0);
+	KTEST_EXPECT(t, dev->promisc);
+	KTEST_EXPECT(t, foreign_reply_seen(t, dev));
+	KTEST_EXPECT(t, dev->stats.rx_foreign > foreign);
+	KTEST_ASSERT(t, reset_and_wait(dev));
+	KTEST_EXPECT(t, foreign_reply_seen(t, dev));
+	if (can_filter) {
+		KTEST_ASSERT_EQ(t, netdev_set_promisc(dev, false), 0);
+		KTEST_EXPECT(t, !foreign_reply_seen(t, dev));
+		KTEST_ASSERT(t, reset_and_wait(dev));
+		KTEST_EXPECT(t, !foreign_reply_seen(t, dev));
+	} else {
+		KTEST_EXPECT(t, netdev_set_promisc(dev, false) != 0);
+		KTEST_EXPECT(t, dev->promisc); /* unchanged */
+	}
+	ktest_log(t,
+		  "%s: %llu frames for other MACs received in promiscuous mode",
+		  dev->driver, (unsigned long long)dev->stats.rx_foreign);
+}
+
 static void counters(struct ktest *t)
 {
 	struct netdev *dev = nic(t);
@@ -598,10 +694,15 @@ static void bad_completion_resets(struct ktest *t)
 }
 
 static const struct ktest_case netdrv_cases[] = {
-	KTEST_CASE(pci_enumerated),	   KTEST_CASE(nic_bound),
-	KTEST_CASE(link_and_mac),	   KTEST_CASE(arp_reply_from_peer),
-	KTEST_CASE(icmp_echo_from_peer),   KTEST_CASE(burst_echo),
-	KTEST_CASE(reset_mid_traffic),	   KTEST_CASE(counters),
+	KTEST_CASE(pci_enumerated),
+	KTEST_CASE(nic_bound),
+	KTEST_CASE(link_and_mac),
+	KTEST_CASE(arp_reply_from_peer),
+	KTEST_CASE(icmp_echo_from_peer),
+	KTEST_CASE(burst_echo),
+	KTEST_CASE(reset_mid_traffic),
+	KTEST_CASE(promisc_filter),
+	KTEST_CASE(counters),
 	KTEST_CASE(bad_completion_resets),
 };
 KTEST_SUITE("netdrv", netdrv_cases);
