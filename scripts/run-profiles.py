@@ -73,6 +73,7 @@ build/logs/<profile>.log. The final line counts profiles:
 
 import argparse
 import os
+import pty
 import re
 import shutil
 import signal
@@ -707,8 +708,8 @@ def qemu_command(profile, kernel, iso, serial, cmdline, workdir,
 
 
 def bochs_command(profile, iso, serial, workdir):
-    """bochs has no headless display here: "term" under a pseudo-terminal
-    (script), "-rc" with "c" so its debugger just continues."""
+    """bochs has no headless display here: "term" (run_emulator gives it a
+    pseudo-terminal), "-rc" with "c" so its debugger just continues."""
     rc = os.path.join(workdir, "%s.bochsrc" % profile.name)
     cont = os.path.join(workdir, "%s.bochs-continue" % profile.name)
     with open(rc, "w") as f:
@@ -734,8 +735,7 @@ clock: sync=none, time0=local
             "log": os.path.join(workdir, "%s.bochs.log" % profile.name)})
     with open(cont, "w") as f:
         f.write("c\n")
-    inner = "bochs -q -f %s -rc %s" % (rc, cont)
-    return ["script", "-qfec", inner, "/dev/null"]
+    return ["bochs", "-q", "-f", rc, "-rc", cont]
 
 
 def descendants(pid):
@@ -824,12 +824,26 @@ def run_emulator(cmd, emu_log, timeout, feeder=None):
     if not env.get("TERM") or env["TERM"] == "dumb":
         env["TERM"] = "xterm"  # bochs' term display needs curses
     t0 = time.monotonic()
+    drain = None
     with open(emu_log, "w") as f:
         f.write("$ %s\n" % " ".join(cmd))
         f.flush()
-        proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env,
-                                start_new_session=True)
+        if cmd[0] == "bochs":
+            # Its curses display must have a terminal, and one that is
+            # read: a full pseudo-terminal buffer would stop the machine
+            # in the middle of a long boot.
+            master, slave = pty.openpty()
+            proc = subprocess.Popen(cmd, stdout=slave, stderr=slave,
+                                    stdin=slave, env=env,
+                                    start_new_session=True)
+            os.close(slave)
+            drain = threading.Thread(target=drain_pty, args=(master,),
+                                     daemon=True)
+            drain.start()
+        else:
+            proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, env=env,
+                                    start_new_session=True)
         if feeder:
             feeder.start()
         try:
@@ -841,7 +855,34 @@ def run_emulator(cmd, emu_log, timeout, feeder=None):
             feeder.join(2)  # drain what QEMU wrote before it exited
             feeder.stop.set()
             feeder.join()
+        if drain:
+            drain.join(2)
     return rc, time.monotonic() - t0
+
+
+def drain_pty(master):
+    """Read (and drop) an emulator's terminal output until it closes.
+    bochs' term display opens a terminal of its own and names it ("Bochs
+    connected to screen \"/dev/pts/N\""); nothing reads it unless we do,
+    and once its buffer is full bochs stops in the middle of a write."""
+    seen = b""
+    screen = None
+    try:
+        while True:
+            data = os.read(master, 65536)
+            if not data:
+                break
+            if screen is None:
+                seen = (seen + data)[-4096:]
+                m = re.search(rb'connected to screen "(/dev/pts/\d+)"', seen)
+                if m:
+                    screen = os.open(m.group(1), os.O_RDONLY | os.O_NOCTTY)
+                    threading.Thread(target=drain_pty, args=(screen,),
+                                     daemon=True).start()
+    except OSError:
+        pass
+    finally:
+        os.close(master)
 
 # ------------------------------------------------------------------ judging
 
