@@ -9,6 +9,7 @@ srcs-test_crc32c := lib/crc32c.c
 $(O)/test_string $(O)/test_printf: $(srctree)/lib/string.c \
 	$(srctree)/lib/vsnprintf.c $(srctree)/tests/unit/pvlib_rename.h
 $(O)/test_crc32c: $(srctree)/lib/crc32c_table.h
+$(O)/test_multiboot $(O)/test_linux_loader: $(srctree)/tests/unit/fake_ram.h
 srcs-test_buddy := mm/buddy.c
 srcs-test_decode := arch/x86/emulate/decode.c
 srcs-test_emulate := arch/x86/emulate/decode.c arch/x86/emulate/emulate.c

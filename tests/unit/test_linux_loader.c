@@ -12,46 +12,13 @@
 #include <string.h>
 #include <pv/loader.h>
 #include <pv/vm.h>
+#include "fake_ram.h"
 #include "unit.h"
 
 #define MIB (1ull << 20)
-#define POISON 0xAA
 #define BP LINUX_BOOT_PARAMS_GPA
 
-static u8 *ram;
-static struct vm fake_vm;
 static char err[160];
-
-void *gpa_to_hva(struct vm *vm, gpa_t gpa)
-{
-	return gpa < vm->ram_size ? ram + gpa : NULL;
-}
-
-int vm_write_phys(struct vm *vm, gpa_t gpa, const void *src, size_t len)
-{
-	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
-		return -1;
-	memcpy(ram + gpa, src, len);
-	return 0;
-}
-
-int vm_read_phys(struct vm *vm, gpa_t gpa, void *dst, size_t len)
-{
-	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
-		return -1;
-	memcpy(dst, ram + gpa, len);
-	return 0;
-}
-
-static struct vm *new_vm(u64 size)
-{
-	free(ram);
-	ram = malloc(size);
-	memset(ram, POISON, size);
-	memset(&fake_vm, 0, sizeof(fake_vm));
-	fake_vm.ram_size = size;
-	return &fake_vm;
-}
 
 static bool untouched(void)
 {

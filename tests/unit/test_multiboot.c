@@ -9,44 +9,10 @@
 #include <string.h>
 #include <pv/loader.h>
 #include <pv/vm.h>
+#include "fake_ram.h"
 #include "unit.h"
 
 #define RAM_SIZE (8u << 20)
-#define POISON 0xAA
-
-static u8 *ram;
-static struct vm fake_vm;
-
-void *gpa_to_hva(struct vm *vm, gpa_t gpa)
-{
-	return gpa < vm->ram_size ? ram + gpa : NULL;
-}
-
-int vm_write_phys(struct vm *vm, gpa_t gpa, const void *src, size_t len)
-{
-	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
-		return -1;
-	memcpy(ram + gpa, src, len);
-	return 0;
-}
-
-int vm_read_phys(struct vm *vm, gpa_t gpa, void *dst, size_t len)
-{
-	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
-		return -1;
-	memcpy(dst, ram + gpa, len);
-	return 0;
-}
-
-static struct vm *new_vm(void)
-{
-	free(ram);
-	ram = malloc(RAM_SIZE);
-	memset(ram, POISON, RAM_SIZE);
-	memset(&fake_vm, 0, sizeof(fake_vm));
-	fake_vm.ram_size = RAM_SIZE;
-	return &fake_vm;
-}
 
 static u32 rd32(u64 gpa)
 {
@@ -152,8 +118,8 @@ static int load(size_t size, const char *cmdline,
 		const struct loader_module *mods, unsigned int nr)
 {
 	err[0] = 0;
-	return mb1_load(new_vm(), img, size, cmdline, mods, nr, &bs, err,
-			sizeof(err));
+	return mb1_load(new_vm(RAM_SIZE), img, size, cmdline, mods, nr, &bs,
+			err, sizeof(err));
 }
 
 /* ---- accepted images ---------------------------------------------- */
@@ -277,7 +243,7 @@ UNIT_TEST(aout_kludge)
 UNIT_TEST(flat_binary)
 {
 	static const u8 code[16] = { 0xf4, 0xeb, 0xfd };
-	struct vm *vm = new_vm();
+	struct vm *vm = new_vm(RAM_SIZE);
 
 	CHECK_EQ(flat_load(vm, code, sizeof(code), 0x7c00, 0x7c01, &bs, err,
 			   sizeof(err)),
