@@ -119,14 +119,13 @@ struct e1k {
 	struct netdev *dev;
 	struct pci_dev *pci;
 	volatile u8 __iomem *regs;
-	spinlock_t rx_lock, tx_lock;
 	struct rx_desc *rx;
 	struct tx_desc *tx;
 	phys_addr_t rx_pa, tx_pa;
 	unsigned int rx_next; /* next descriptor the device fills */
 	unsigned int tx_tail, tx_clean;
 	struct frame *rx_slot[RING], *tx_slot[RING];
-	bool broken, deferred;
+	bool deferred;
 };
 
 static u32 rd(struct e1k *e, u32 reg)
@@ -279,7 +278,6 @@ static int hw_init(struct e1k *e)
 	wr(e, REG_TIPG, TIPG_82540);
 	wr(e, REG_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT(0x0f) | TCTL_COLD(0x40));
 	wr(e, REG_RCTL, rctl_value(dev));
-	e->broken = false;
 	e->deferred = false;
 	wr(e, REG_IMS, IRQ_MASK);
 	e1k_update_link(dev);
@@ -308,7 +306,7 @@ static unsigned int rx_reap(struct e1k *e, unsigned int budget)
 		errors = d->errors;
 		if (len > RX_BUF || !(status & RXD_EOP) || !e->rx_slot[i]) {
 			dev->stats.errors++;
-			e->broken = true;
+			e->dev->broken = true;
 			break;
 		}
 		e->rx_next = (i + 1) % RING;
@@ -353,7 +351,7 @@ static void tx_reap(struct e1k *e)
 
 	if (rd(e, REG_TDH) >= RING) {
 		dev->stats.errors++;
-		e->broken = true;
+		e->dev->broken = true;
 		return;
 	}
 	while (e->tx_clean != e->tx_tail) {
@@ -364,7 +362,7 @@ static void tx_reap(struct e1k *e)
 			break;
 		if (!f) {
 			dev->stats.errors++;
-			e->broken = true;
+			e->dev->broken = true;
 			return;
 		}
 		dev->stats.tx_packets++;
@@ -380,7 +378,7 @@ static unsigned int e1k_xmit(struct netdev *dev, struct frame *const frames[],
 {
 	struct e1k *e = dev->priv;
 	unsigned int taken = 0;
-	u64 flags = spin_lock_irqsave(&e->tx_lock);
+	u64 flags = spin_lock_irqsave(&e->dev->tx_lock);
 
 	tx_reap(e);
 	for (unsigned int k = 0; k < n; k++) {
@@ -417,44 +415,24 @@ static unsigned int e1k_xmit(struct netdev *dev, struct frame *const frames[],
 		barrier();
 		wr(e, REG_TDT, e->tx_tail);
 	}
-	spin_unlock_irqrestore(&e->tx_lock, flags);
+	spin_unlock_irqrestore(&e->dev->tx_lock, flags);
 	return taken;
 }
 
-static int e1k_reset(struct netdev *dev)
+/* netdev ops over the helpers above (locks taken by netdev.c). */
+static int e1k_hw_init(struct netdev *dev)
 {
-	struct e1k *e = dev->priv;
-	u64 f1 = spin_lock_irqsave(&e->rx_lock), f2;
-	int r;
-
-	f2 = spin_lock_irqsave(&e->tx_lock);
-	dev->stats.resets++;
-	r = hw_init(e);
-	spin_unlock_irqrestore(&e->tx_lock, f2);
-	spin_unlock_irqrestore(&e->rx_lock, f1);
-	if (r)
-		pr_err("%s: reset failed\n", dev->name);
-	return r;
+	return hw_init(dev->priv);
 }
 
-static unsigned int e1k_poll(struct netdev *dev, unsigned int budget)
+static unsigned int e1k_rx_reap(struct netdev *dev, unsigned int budget)
 {
-	struct e1k *e = dev->priv;
-	unsigned int n;
-	u64 flags;
+	return rx_reap(dev->priv, budget);
+}
 
-	flags = spin_lock_irqsave(&e->rx_lock);
-	n = rx_reap(e, budget);
-	spin_unlock_irqrestore(&e->rx_lock, flags);
-	flags = spin_lock_irqsave(&e->tx_lock);
-	tx_reap(e);
-	spin_unlock_irqrestore(&e->tx_lock, flags);
-	if (READ_ONCE(e->broken)) {
-		pr_warn("%s: malformed descriptor or ring pointer: reset\n",
-			dev->name);
-		e1k_reset(dev);
-	}
-	return n;
+static void e1k_tx_reap(struct netdev *dev)
+{
+	tx_reap(dev->priv);
 }
 
 static void e1k_irq(struct trap_frame *tf, void *data)
@@ -472,7 +450,7 @@ static void e1k_irq(struct trap_frame *tf, void *data)
 	if (icr & ICR_RXO) /* ring was full: the device counted its drops */
 		dev->stats.rx_dropped += rd(e, REG_MPC);
 	wr(e, REG_IMC, ~0u);
-	if (e1k_poll(dev, NETDEV_IRQ_BUDGET) >= NETDEV_IRQ_BUDGET) {
+	if (netdev_poll(dev, NETDEV_IRQ_BUDGET) >= NETDEV_IRQ_BUDGET) {
 		e->deferred = true; /* masked until the re-raised vector */
 		netdev_defer_poll(dev);
 		return;
@@ -484,50 +462,44 @@ static void e1k_irq(struct trap_frame *tf, void *data)
 static int e1k_open(struct netdev *dev)
 {
 	struct e1k *e = dev->priv;
-	u64 f1, f2;
-	int r;
 
 	if (netdev_setup_poll_vector(dev, e1k_irq) ||
 	    pci_irq_setup(e->pci, PCI_IRQ_ALLOW_MSI | PCI_IRQ_ALLOW_INTX,
 			  e1k_irq, dev))
 		return -1;
-	f1 = spin_lock_irqsave(&e->rx_lock);
-	f2 = spin_lock_irqsave(&e->tx_lock);
-	r = hw_init(e);
-	spin_unlock_irqrestore(&e->tx_lock, f2);
-	spin_unlock_irqrestore(&e->rx_lock, f1);
-	return r;
+	return 0;
 }
 
 static int e1k_set_promisc(struct netdev *dev)
 {
 	struct e1k *e = dev->priv;
-	u64 flags = spin_lock_irqsave(&e->rx_lock);
+	u64 flags = spin_lock_irqsave(&e->dev->rx_lock);
 
 	/* Under the rx lock: a reset (hw_init) cannot run meanwhile. */
 	wr(e, REG_RCTL, rctl_value(dev));
-	spin_unlock_irqrestore(&e->rx_lock, flags);
+	spin_unlock_irqrestore(&e->dev->rx_lock, flags);
 	return 0;
 }
 
 static void e1k_inject_bad_rx(struct netdev *dev)
 {
 	struct e1k *e = dev->priv;
-	u64 flags = spin_lock_irqsave(&e->rx_lock);
+	u64 flags = spin_lock_irqsave(&e->dev->rx_lock);
 	struct rx_desc *d = &e->rx[e->rx_next];
 
 	d->len = cpu_to_le16(RX_BUF + 1000);
 	d->errors = 0;
 	barrier();
 	WRITE_ONCE(d->status, RXD_DD | RXD_EOP);
-	spin_unlock_irqrestore(&e->rx_lock, flags);
+	spin_unlock_irqrestore(&e->dev->rx_lock, flags);
 }
 
 static const struct netdev_ops e1k_ops = {
 	.open = e1k_open,
 	.xmit = e1k_xmit,
-	.poll = e1k_poll,
-	.reset = e1k_reset,
+	.hw_init = e1k_hw_init,
+	.rx_reap = e1k_rx_reap,
+	.tx_reap = e1k_tx_reap,
 	.update_link = e1k_update_link,
 	.set_promisc = e1k_set_promisc,
 	.inject_bad_rx = e1k_inject_bad_rx,
@@ -543,8 +515,6 @@ static int e1k_probe(struct pci_dev *d)
 	e = dev->priv;
 	e->dev = dev;
 	e->pci = d;
-	e->rx_lock = (spinlock_t)SPINLOCK_INIT;
-	e->tx_lock = (spinlock_t)SPINLOCK_INIT;
 	dev->driver = "e1000";
 	dev->ops = &e1k_ops;
 	dev->pci = d;

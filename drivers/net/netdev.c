@@ -131,6 +131,20 @@ void netdev_set_rx_handler(struct netdev *dev, netdev_rx_fn fn, void *arg)
 	WRITE_ONCE(dev->rx_handler, fn);
 }
 
+/* Both locks, rx first (the order every path takes them in). */
+static int hw_init_locked(struct netdev *dev)
+{
+	u64 f1 = spin_lock_irqsave(&dev->rx_lock), f2;
+	int r;
+
+	f2 = spin_lock_irqsave(&dev->tx_lock);
+	dev->broken = false;
+	r = dev->ops->hw_init(dev);
+	spin_unlock_irqrestore(&dev->tx_lock, f2);
+	spin_unlock_irqrestore(&dev->rx_lock, f1);
+	return r;
+}
+
 int netdev_open(struct netdev *dev)
 {
 	int r;
@@ -138,6 +152,8 @@ int netdev_open(struct netdev *dev)
 	if (dev->opened)
 		return 0;
 	r = dev->ops->open(dev);
+	if (!r)
+		r = hw_init_locked(dev);
 	if (!r)
 		dev->opened = true;
 	return r;
@@ -153,14 +169,38 @@ unsigned int netdev_xmit(struct netdev *dev, struct frame *const frames[],
 	return dev->ops->xmit(dev, frames, n);
 }
 
-unsigned int netdev_poll(struct netdev *dev, unsigned int budget)
-{
-	return dev->opened ? dev->ops->poll(dev, budget) : 0;
-}
-
 int netdev_reset(struct netdev *dev)
 {
-	return dev->ops->reset(dev);
+	int r;
+
+	dev->stats.resets++;
+	r = hw_init_locked(dev);
+	if (r)
+		pr_err("%s: reset failed\n", dev->name);
+	return r;
+}
+
+/* Receive then transmit completions, each under its lock; a device that
+ * misbehaved meanwhile is reset here, where no lock is held. */
+unsigned int netdev_poll(struct netdev *dev, unsigned int budget)
+{
+	unsigned int n;
+	u64 f;
+
+	if (!dev->opened)
+		return 0;
+	f = spin_lock_irqsave(&dev->rx_lock);
+	n = dev->ops->rx_reap(dev, budget);
+	spin_unlock_irqrestore(&dev->rx_lock, f);
+	f = spin_lock_irqsave(&dev->tx_lock);
+	dev->ops->tx_reap(dev);
+	spin_unlock_irqrestore(&dev->tx_lock, f);
+	if (READ_ONCE(dev->broken)) {
+		pr_warn("%s: impossible completion from the device: reset\n",
+			dev->name);
+		netdev_reset(dev);
+	}
+	return n;
 }
 
 int netdev_inject_bad_rx(struct netdev *dev)

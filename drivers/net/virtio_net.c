@@ -152,9 +152,7 @@ struct vnet {
 	volatile u8 __iomem *common, *notify_base, *isr, *devcfg;
 	u32 notify_mult, notify_len;
 	u64 features;
-	spinlock_t rx_lock, tx_lock; /* the control queue: under rx_lock */
 	struct vq q[3];
-	bool broken; /* device misbehaved: reset at the next safe point */
 	bool deferred; /* a self-IPI is on its way: run even if ISR is 0 */
 	bool ctrl_stuck; /* a command got no answer: none until a reset */
 };
@@ -503,7 +501,6 @@ static int device_init(struct vnet *vn)
 	vn->q[RXQ].nr_free = 0; /* receive descriptors are fixed slots */
 	wr8(vn->common, VC_STATUS, st | ST_DRIVER_OK);
 	vq_kick(vn, RXQ);
-	vn->broken = false;
 	vn->ctrl_stuck = false;
 	if ((want & F_CTRL_RX) && apply_rx_mode(vn)) {
 		/* Frames for our own MAC still flow: keep the device. */
@@ -529,7 +526,7 @@ static unsigned int rx_reap(struct vnet *vn, unsigned int budget)
 	int pending = vq_pending(q);
 
 	if (pending < 0) {
-		vn->broken = true;
+		vn->dev->broken = true;
 		return 0;
 	}
 	while (pending-- > 0 && done < budget) {
@@ -542,7 +539,7 @@ static unsigned int rx_reap(struct vnet *vn, unsigned int budget)
 		q->last_used++;
 		if (id >= q->size || !q->slot[id]) {
 			dev->stats.errors++;
-			vn->broken = true;
+			vn->dev->broken = true;
 			break;
 		}
 		/* Out of the ring until reposted: a repeated id is caught. */
@@ -587,7 +584,7 @@ static unsigned int tx_reap(struct vnet *vn)
 	int pending = vq_pending(q);
 
 	if (pending < 0) {
-		vn->broken = true;
+		vn->dev->broken = true;
 		return 0;
 	}
 	while (pending-- > 0) {
@@ -598,7 +595,7 @@ static unsigned int tx_reap(struct vnet *vn)
 		q->last_used++;
 		if (id >= q->size || !q->slot[id]) {
 			dev->stats.errors++;
-			vn->broken = true;
+			vn->dev->broken = true;
 			break;
 		}
 		f = q->slot[id];
@@ -618,7 +615,7 @@ static unsigned int vnet_xmit(struct netdev *dev, struct frame *const frames[],
 	struct vnet *vn = dev->priv;
 	struct vq *q = &vn->q[TXQ];
 	unsigned int taken = 0;
-	u64 flags = spin_lock_irqsave(&vn->tx_lock);
+	u64 flags = spin_lock_irqsave(&vn->dev->tx_lock);
 
 	tx_reap(vn);
 	for (unsigned int i = 0; i < n; i++) {
@@ -652,44 +649,25 @@ static unsigned int vnet_xmit(struct netdev *dev, struct frame *const frames[],
 	}
 	if (taken)
 		vq_kick(vn, TXQ);
-	spin_unlock_irqrestore(&vn->tx_lock, flags);
+	spin_unlock_irqrestore(&vn->dev->tx_lock, flags);
 	return taken;
 }
 
-static int vnet_reset(struct netdev *dev)
+/* netdev ops over the helpers above (locks taken by netdev.c; the
+ * control queue is used under rx_lock). */
+static int vnet_hw_init(struct netdev *dev)
 {
-	struct vnet *vn = dev->priv;
-	u64 f1 = spin_lock_irqsave(&vn->rx_lock), f2;
-	int r;
-
-	f2 = spin_lock_irqsave(&vn->tx_lock);
-	dev->stats.resets++;
-	r = device_init(vn);
-	spin_unlock_irqrestore(&vn->tx_lock, f2);
-	spin_unlock_irqrestore(&vn->rx_lock, f1);
-	if (r)
-		pr_err("%s: reset failed\n", dev->name);
-	return r;
+	return device_init(dev->priv);
 }
 
-static unsigned int vnet_poll(struct netdev *dev, unsigned int budget)
+static unsigned int vnet_rx_reap(struct netdev *dev, unsigned int budget)
 {
-	struct vnet *vn = dev->priv;
-	unsigned int n;
-	u64 flags;
+	return rx_reap(dev->priv, budget);
+}
 
-	flags = spin_lock_irqsave(&vn->rx_lock);
-	n = rx_reap(vn, budget);
-	spin_unlock_irqrestore(&vn->rx_lock, flags);
-	flags = spin_lock_irqsave(&vn->tx_lock);
-	tx_reap(vn);
-	spin_unlock_irqrestore(&vn->tx_lock, flags);
-	if (READ_ONCE(vn->broken)) {
-		pr_warn("%s: device returned an impossible ring entry: reset\n",
-			dev->name);
-		vnet_reset(dev);
-	}
-	return n;
+static void vnet_tx_reap(struct netdev *dev)
+{
+	tx_reap(dev->priv);
 }
 
 static void irqs_on(struct vnet *vn, bool on)
@@ -717,13 +695,13 @@ static void vnet_irq(struct trap_frame *tf, void *data)
 	if (rd8(vn->common, VC_STATUS) & ST_NEEDS_RESET) {
 		dev->stats.errors++;
 		pr_warn("%s: device needs reset\n", dev->name);
-		vnet_reset(dev);
+		netdev_reset(dev);
 		return;
 	}
 	if (isr & ISR_CONFIG)
 		vnet_update_link(dev);
 	irqs_on(vn, false);
-	n = vnet_poll(dev, NETDEV_IRQ_BUDGET);
+	n = netdev_poll(dev, NETDEV_IRQ_BUDGET);
 	if (n >= NETDEV_IRQ_BUDGET) {
 		vn->deferred = true;
 		netdev_defer_poll(dev);
@@ -740,18 +718,11 @@ static void vnet_irq(struct trap_frame *tf, void *data)
 static int vnet_open(struct netdev *dev)
 {
 	struct vnet *vn = dev->priv;
-	u64 f1, f2;
-	int r;
 
 	if (netdev_setup_poll_vector(dev, vnet_irq) ||
 	    pci_irq_setup(vn->pci, PCI_IRQ_ALLOW_ALL, vnet_irq, dev))
 		return -1;
-	f1 = spin_lock_irqsave(&vn->rx_lock);
-	f2 = spin_lock_irqsave(&vn->tx_lock);
-	r = device_init(vn);
-	spin_unlock_irqrestore(&vn->tx_lock, f2);
-	spin_unlock_irqrestore(&vn->rx_lock, f1);
-	return r;
+	return 0;
 }
 
 static int vnet_set_promisc(struct netdev *dev)
@@ -762,9 +733,9 @@ static int vnet_set_promisc(struct netdev *dev)
 
 	if (!(vn->features & F_CTRL_RX))
 		return dev->promisc ? 0 : -1; /* see the top of the file */
-	flags = spin_lock_irqsave(&vn->rx_lock);
+	flags = spin_lock_irqsave(&vn->dev->rx_lock);
 	r = apply_rx_mode(vn);
-	spin_unlock_irqrestore(&vn->rx_lock, flags);
+	spin_unlock_irqrestore(&vn->dev->rx_lock, flags);
 	return r;
 }
 
@@ -772,21 +743,22 @@ static void vnet_inject_bad_rx(struct netdev *dev)
 {
 	struct vnet *vn = dev->priv;
 	struct vq *q = &vn->q[RXQ];
-	u64 flags = spin_lock_irqsave(&vn->rx_lock);
+	u64 flags = spin_lock_irqsave(&vn->dev->rx_lock);
 	u16 idx = le16_to_cpu(READ_ONCE(q->used->idx));
 
 	q->used->ring[idx % q->size].id = cpu_to_le32(q->size + 5u);
 	q->used->ring[idx % q->size].len = cpu_to_le32(64);
 	barrier();
 	WRITE_ONCE(q->used->idx, cpu_to_le16(idx + 1));
-	spin_unlock_irqrestore(&vn->rx_lock, flags);
+	spin_unlock_irqrestore(&vn->dev->rx_lock, flags);
 }
 
 static const struct netdev_ops vnet_ops = {
 	.open = vnet_open,
 	.xmit = vnet_xmit,
-	.poll = vnet_poll,
-	.reset = vnet_reset,
+	.hw_init = vnet_hw_init,
+	.rx_reap = vnet_rx_reap,
+	.tx_reap = vnet_tx_reap,
 	.update_link = vnet_update_link,
 	.set_promisc = vnet_set_promisc,
 	.inject_bad_rx = vnet_inject_bad_rx,
@@ -802,8 +774,6 @@ static int vnet_probe(struct pci_dev *d)
 	vn = dev->priv;
 	vn->dev = dev;
 	vn->pci = d;
-	vn->rx_lock = (spinlock_t)SPINLOCK_INIT;
-	vn->tx_lock = (spinlock_t)SPINLOCK_INIT;
 	dev->driver = "virtio-net";
 	dev->ops = &vnet_ops;
 	dev->pci = d;

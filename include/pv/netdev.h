@@ -74,16 +74,24 @@ typedef void (*netdev_rx_fn)(struct netdev *dev, struct frame *const frames[],
 			     unsigned int n, void *arg);
 
 struct netdev_ops {
-	/* Rings, interrupts, receive enabled. 0 or -1. */
+	/* Interrupts set up; netdev_open() then runs hw_init. 0 or -1. */
 	int (*open)(struct netdev *dev);
-	/* Copy frames out; returns how many were queued. */
+	/*
+	 * Bring the device from any state to running: reset it, rings and
+	 * receive filter programmed, receive and interrupts on. Called with
+	 * both dev->rx_lock and dev->tx_lock held (open and every reset).
+	 * 0 or -1.
+	 */
+	int (*hw_init)(struct netdev *dev);
+	/* Copy frames out; returns how many were queued (takes tx_lock). */
 	unsigned int (*xmit)(struct netdev *dev, struct frame *const frames[],
 			     unsigned int n);
-	/* Reap up to budget received frames and transmit completions;
-	 * returns received frames handled. */
-	unsigned int (*poll)(struct netdev *dev, unsigned int budget);
-	/* Full device reset and re-initialisation (counted). 0 or -1. */
-	int (*reset)(struct netdev *dev);
+	/* Under rx_lock: hand up to budget received frames to the rx
+	 * handler and give the buffers back; returns frames handled. A
+	 * completion the device could not have made sets dev->broken. */
+	unsigned int (*rx_reap)(struct netdev *dev, unsigned int budget);
+	/* Under tx_lock: count transmit completions, free their frames. */
+	void (*tx_reap)(struct netdev *dev);
 	/* Read the link state from the device into dev->link_up. */
 	void (*update_link)(struct netdev *dev);
 	/*
@@ -110,6 +118,10 @@ struct netdev {
 	bool link_up;
 	bool opened;
 	bool promisc; /* wanted: receive everything (netdev_set_promisc) */
+	/* The receive and transmit sides are serialised separately; a
+	 * reset takes both (rx first). */
+	spinlock_t rx_lock, tx_lock;
+	bool broken; /* the device misbehaved: reset at the next poll */
 	struct netdev_stats stats;
 	const struct netdev_ops *ops;
 	void *priv; /* the driver's */
