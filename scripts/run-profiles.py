@@ -30,7 +30,8 @@ accumulate):
                guests/NAME (built by "make guests" into BUILD_DIR/guests/)
                or a path from the tree root. ISO: GRUB "module2"; kernel:
                QEMU -initrd (so no commas in FILE or ARGS). A profile with
-               modules needs no KTAP from the kernel itself
+               modules needs no KTAP from the kernel itself. FILE.in is a
+               template: {host_time} and {file:PATH} are filled in at boot
     guests     space-separated VM names whose KTAP is judged: the lines
                the hypervisor prints as "[NAME] ..."
     input      one line to type on the serial console (repeatable; QEMU
