@@ -83,7 +83,9 @@ void handle_msr(struct vcpu_priv *vp, const struct vcpu_exit *e, bool wr)
 		r = sregs_msr(v, msr, wr, &val);
 	if (r > 0)
 		r = wr ? msr_policy_write(&vp->msr, msr, val)
-		       : msr_policy_read(&vp->msr, msr, rdtsc(), &val);
+		       : msr_policy_read(&vp->msr, msr,
+					 rdtsc() + (u64)v->vm->tsc_offset,
+					 &val);
 	if (r) {
 		__atomic_fetch_add(&v->vm->stats.msr_gp, 1, __ATOMIC_RELAXED);
 		vcpu_inject_exception(v, 13, true, 0);

@@ -5,8 +5,8 @@
  * speculation-control or SVM/VMX MSRs):
  *
  *   MSR                    read                      write
- *   TSC (0x10)             host TSC                  ignored (TSC passes
- *                                                    through, no offset)
+ *   TSC (0x10)             guest TSC (host TSC +     ignored (the offset
+ *                          the VM's offset)          stays the VM's)
  *   APIC_BASE (0x1B)       0xFEE00000 | BSP, EN=0    ignored (no LAPIC)
  *   BIOS_SIGN_ID (0x8B)    0: no microcode update    ignored (Linux writes
  *                                                    0, CPUID, reads)
@@ -60,10 +60,10 @@ int msr_efer_check(u64 val, bool nx)
 	return (val & ~allowed) ? -1 : 0;
 }
 
-int msr_policy_read(const struct msr_state *s, u32 msr, u64 host_tsc, u64 *val)
+int msr_policy_read(const struct msr_state *s, u32 msr, u64 guest_tsc, u64 *val)
 {
 	switch (msr) {
-	case MSR_IA32_TSC: *val = host_tsc; return 0;
+	case MSR_IA32_TSC: *val = guest_tsc; return 0;
 	case MSR_IA32_APIC_BASE:
 		*val = APIC_BASE_DEFAULT | (s->bsp ? APIC_BASE_BSP : 0);
 		return 0;

@@ -78,8 +78,9 @@ struct msr_state {
 	((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11))
 
 void msr_state_reset(struct msr_state *s, bool bsp);
-/* 0 and *val, or -1: the guest gets #GP(0). host_tsc is the TSC now. */
-int msr_policy_read(const struct msr_state *s, u32 msr, u64 host_tsc, u64 *val);
+/* 0 and *val, or -1: the guest gets #GP(0). guest_tsc is its TSC now. */
+int msr_policy_read(const struct msr_state *s, u32 msr, u64 guest_tsc,
+		    u64 *val);
 int msr_policy_write(struct msr_state *s, u32 msr, u64 val);
 /* EFER write check: -1 for reserved bits (or NXE without NX). */
 int msr_efer_check(u64 val, bool nx);

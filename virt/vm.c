@@ -4,6 +4,7 @@
 #include <pv/printf.h>
 #include <pv/printk.h>
 #include <pv/string.h>
+#include <asm/cpu.h>
 #include <asm/percpu.h>
 #include <asm/timer.h>
 #include "virt.h"
@@ -121,6 +122,7 @@ struct vm *vm_create(const char *name, u64 ram_size, unsigned int nr_vcpus)
 	}
 	if (gmem_alloc(vm, ram_size))
 		goto fail;
+	vm->tsc_offset = -(s64)rdtsc();
 	vm->nr_vcpus = nr_vcpus;
 	for (unsigned int i = 0; i < nr_vcpus; i++)
 		if (vcpu_create(vm, i)) {

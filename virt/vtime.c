@@ -18,13 +18,14 @@ u64 vclock_ns(void)
 	return uptime_ns();
 }
 
-u64 vclock_tsc(void)
+u64 vclock_tsc(struct vm *vm)
 {
-	return rdtsc();
+	return rdtsc() + (u64)vm->tsc_offset;
 }
 
-u64 vclock_tsc_to_ns(u64 tsc)
+u64 vclock_tsc_to_ns(struct vm *vm, u64 guest_tsc)
 {
+	u64 tsc = guest_tsc - (u64)vm->tsc_offset;
 	u64 now_tsc = rdtsc(), now = uptime_ns(), d;
 
 	if (tsc >= now_tsc)

@@ -82,6 +82,9 @@ struct vm {
 	spinlock_t lock;
 	struct list_head node; /* all VMs */
 
+	/* Guest TSC = host TSC + tsc_offset: every vCPU of the VM reads the
+	 * same clock, 0 when the VM was created. */
+	s64 tsc_offset;
 	u64 ram_size; /* bytes, a multiple of GMEM_CHUNK_SIZE, from GPA 0 */
 	phys_addr_t *ram_chunks; /* host address of each 2 MiB block */
 	unsigned int nr_chunks;

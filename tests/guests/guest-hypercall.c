@@ -33,6 +33,40 @@ static void uptime_advances(void)
 	EXPECT(t1 != t0);
 }
 
+static u64 rdtsc64(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
+
+/*
+ * The guest TSC counts from the VM's creation (the hypervisor's TSC
+ * offset), not from the machine's power-on: once the VM has run for
+ * 50 ms, TSC / uptime is about the TSC rate (plus the few ms between
+ * creation and start); counted from the host's power-on (its boot took
+ * far longer than 50 ms) it would be several times that.
+ */
+static void tsc_counts_from_vm_creation(void)
+{
+	u32 u0, u1;
+	u64 t0, t1;
+
+	/* Waiting yields the CPU: other test VMs may share it. */
+	while (hypercall(HC_UPTIME_NS, 0, 0, 0) < 50000000u)
+		hypercall(HC_YIELD, 0, 0, 0);
+	t0 = rdtsc64();
+	u0 = hypercall(HC_UPTIME_NS, 0, 0, 0);
+	while (hypercall(HC_UPTIME_NS, 0, 0, 0) - u0 < 50000000u)
+		hypercall(HC_YIELD, 0, 0, 0);
+	t1 = rdtsc64();
+	u1 = hypercall(HC_UPTIME_NS, 0, 0, 0);
+	/* t0 / u0 < 2 * (t1 - t0) / (u1 - u0), without 64-bit division. */
+	EXPECT(t1 > t0);
+	EXPECT(t0 * (u64)(u1 - u0) < 2 * (t1 - t0) * (u64)u0);
+}
+
 static void putc_and_yield(void)
 {
 	const char *s = "hello via hypercall\n";
@@ -80,12 +114,13 @@ void guest_main(void)
 
 	cpuid(0, 0, &a, &b, &c, &d);
 	use_vmmcall_flag = b == 0x68747541;
-	ktap_plan(7);
+	ktap_plan(8);
 	ktap_case("version", version);
 	ktap_case("unknown_number", unknown_number);
 	ktap_case("bad_argument", bad_argument);
 	ktap_case("vcpu_id", vcpu_id);
 	ktap_case("uptime_advances", uptime_advances);
+	ktap_case("tsc_counts_from_vm_creation", tsc_counts_from_vm_creation);
 	ktap_case("putc_and_yield", putc_and_yield);
 	ktap_case("registers_preserved", registers_preserved);
 	ktap_done();

@@ -36,14 +36,14 @@ u64 vclock_ns(void)
 	return now;
 }
 
-u64 vclock_tsc(void)
+u64 vclock_tsc(struct vm *vm)
 {
-	return now * 2;
+	return now * 2 + (u64)vm->tsc_offset;
 }
 
-u64 vclock_tsc_to_ns(u64 tsc)
+u64 vclock_tsc_to_ns(struct vm *vm, u64 tsc)
 {
-	return tsc / 2; /* a 2 GHz TSC */
+	return (tsc - (u64)vm->tsc_offset) / 2; /* a 2 GHz TSC */
 }
 
 int vtimer_init(struct vtimer *t, struct vcpu *owner,
@@ -419,6 +419,12 @@ UNIT_TEST(timer_tsc_deadline)
 	wr(3, 0x320, 0x40000 | 0x70); /* TSC-deadline mode */
 	CHECK_EQ(lapic_wrmsr(l, TSC_DEADLINE, 4000000), 0);
 	CHECK_EQ(timers[3]->deadline, 2000000); /* vclock_tsc_to_ns */
+	/* The deadline is in the VM's TSC (host TSC + its offset). */
+	vm.tsc_offset = -1000000;
+	CHECK_EQ(lapic_wrmsr(l, TSC_DEADLINE, 4000000), 0);
+	CHECK_EQ(timers[3]->deadline, 2500000);
+	vm.tsc_offset = 0;
+	CHECK_EQ(lapic_wrmsr(l, TSC_DEADLINE, 4000000), 0);
 	CHECK_EQ(lapic_rdmsr(l, TSC_DEADLINE, &v), 0);
 	CHECK_EQ(v, 4000000);
 	/* The initial count is ignored and the current count reads 0. */

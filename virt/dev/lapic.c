@@ -663,7 +663,7 @@ static int write_tsc_deadline(struct lapic *l, u64 val)
 		timer_stop(l);
 		return 0;
 	}
-	ns = vclock_tsc_to_ns(val);
+	ns = vclock_tsc_to_ns(l->vm, val);
 	l->tsc_deadline = val;
 	l->t_deadline = ns ? ns : 1; /* a past deadline fires at once */
 	vtimer_arm(&l->timer, l->t_deadline);

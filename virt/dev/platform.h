@@ -44,7 +44,7 @@
 /* ---- virtual time (virt/vtime.c) -------------------------------------- */
 /*
  * Guest time is host time: vclock_ns() is the host's uptime_ns(), and the
- * guest TSC is the host TSC (offset 0) running at tsc_khz. A vtimer
+ * guest TSC is the host TSC plus the VM's tsc_offset, at tsc_khz. A vtimer
  * belongs to one vCPU: its callback runs on that vCPU's physical CPU,
  * before an entry or while the vCPU is halted, with no model lock held
  * and interrupts enabled. The owner's CPU is woken for it (a host
@@ -58,8 +58,9 @@ struct vtimer {
 };
 
 u64 vclock_ns(void);
-u64 vclock_tsc(void); /* the guest TSC now */
-u64 vclock_tsc_to_ns(u64 tsc); /* a guest TSC value as a vclock_ns() time */
+u64 vclock_tsc(struct vm *vm); /* the VM's guest TSC now */
+/* A guest TSC value of vm as a vclock_ns() time. */
+u64 vclock_tsc_to_ns(struct vm *vm, u64 tsc);
 /* Register (at most VTIMER_PER_VCPU per vCPU, at device creation). */
 #define VTIMER_PER_VCPU 8
 int vtimer_init(struct vtimer *t, struct vcpu *owner,

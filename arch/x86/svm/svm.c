@@ -269,6 +269,7 @@ static int svm_vcpu_init(struct vcpu *v)
 	/* Host RFLAGS.IF gates physical interrupts while the guest runs;
 	 * the guest's IF only masks virtual ones. */
 	vmcb->c.v_intr = V_INTR_MASKING;
+	vmcb->c.tsc_offset = (u64)v->vm->tsc_offset;
 	vmcb->c.np_enable = NP_ENABLE;
 	vmcb->c.n_cr3 = ((struct svm_s2 *)v->vm->s2)->root_pa;
 	vmcb->c.asid = ((struct svm_s2 *)v->vm->s2)->asid;

@@ -171,7 +171,8 @@ static int setup_controls(void)
 		    tsc_khz ? PIN_PREEMPTION_TIMER : 0, &ctl_pin,
 		    "pin-based") ||
 	    !adjust(vmx_caps.procbased,
-		    PROC_HLT_EXITING | PROC_UNCOND_IO | PROC_SECONDARY_CTLS,
+		    PROC_HLT_EXITING | PROC_UNCOND_IO | PROC_SECONDARY_CTLS |
+			    PROC_TSC_OFFSETTING,
 		    PROC_MSR_BITMAPS, &ctl_proc, "processor-based") ||
 	    !adjust(vmx_caps.procbased2,
 		    PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST, vpid,
@@ -408,6 +409,7 @@ static void write_controls(struct vmx_vcpu *vx, struct vm *vm)
 	vx->entry_ctls = ctl_entry;
 	vmwrite(VMCS_PIN_CTLS, ctl_pin);
 	vmwrite(VMCS_PROC_CTLS, ctl_proc);
+	vmwrite(VMCS_TSC_OFFSET, (u64)vm->tsc_offset);
 	vmwrite(VMCS_PROC2_CTLS, ctl_proc2);
 	vmwrite(VMCS_EXIT_CTLS, ctl_exit);
 	vmwrite(VMCS_ENTRY_CTLS, ctl_entry);

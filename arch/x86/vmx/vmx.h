@@ -25,6 +25,7 @@
 #define VMCS_IO_BITMAP_A 0x2000
 #define VMCS_IO_BITMAP_B 0x2002
 #define VMCS_MSR_BITMAP 0x2004
+#define VMCS_TSC_OFFSET 0x2010
 #define VMCS_EXIT_MSR_STORE 0x2006
 #define VMCS_EXIT_MSR_LOAD 0x2008
 #define VMCS_ENTRY_MSR_LOAD 0x200A
@@ -123,6 +124,7 @@ enum vmx_seg {
 #define PIN_PREEMPTION_TIMER (1u << 6)
 
 #define PROC_INTR_WINDOW (1u << 2)
+#define PROC_TSC_OFFSETTING (1u << 3)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_CR3_LOAD (1u << 15)
 #define PROC_CR3_STORE (1u << 16)
