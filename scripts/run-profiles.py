@@ -37,7 +37,9 @@ accumulate):
     input      one line to type on the serial console (repeatable; QEMU
                only). The serial port is then a socket chardev: the runner
                records what arrives, waits for "monitor: ready", and types
-               the lines in order, INPUT_GAP seconds apart
+               the lines in order, INPUT_GAP seconds apart; a line
+               "wait REGEX" types nothing and holds the rest until REGEX
+               matches a line that arrives after it
     input_after regex that replaces "monitor: ready" as the signal to
                start typing (e.g. a guest's shell is up)
     netpeer    "tap ADDR/PREFIX": QEMU runs in a fresh network namespace
@@ -810,8 +812,15 @@ class SerialFeeder(threading.Thread):
                     break
                 if next_at is not None and self.lines and \
                         time.monotonic() >= next_at:
+                    line = self.lines.pop(0)
+                    if line.startswith("wait "):
+                        # Type the rest once REGEX shows in what comes
+                        # from now on.
+                        self.ready = re.compile(line[5:].encode(), re.M)
+                        seen, next_at = b"", None
+                        continue
                     try:
-                        sock.sendall(self.lines.pop(0).encode() + b"\r")
+                        sock.sendall(line.encode() + b"\r")
                     except OSError:
                         break
                     next_at = time.monotonic() + INPUT_GAP

@@ -323,6 +323,10 @@ int vm_reset(struct vm *vm)
 		WRITE_ONCE(vp->v.state, i == 0 ? VCPU_RUNNABLE : VCPU_STOPPED);
 	}
 	vm_devices_reset(vm);
+	if (vm->plat && plat_reset(vm)) {
+		vm_stop(vm, VM_STOP_ERROR, 0, "reset: platform reset failed");
+		return -1;
+	}
 	if (p->reset_hook && p->reset_hook(vm, p->reset_arg)) {
 		vm_stop(vm, VM_STOP_ERROR, 0, "reset: image reload failed");
 		return -1;

@@ -137,6 +137,21 @@ UNIT_TEST(edge_pins)
 	CHECK_EQ(nmsg, 2);
 }
 
+UNIT_TEST(reset_masks_every_pin_and_keeps_lines)
+{
+	setup();
+	rte(7, LEVEL | 0x41, 0); /* level, unmasked */
+	vioapic_set_pin(io, 7, 1);
+	CHECK_EQ(nmsg, 1);
+	CHECK(reg_rd(0x10 + 2 * 7) & RIRR);
+	vioapic_reset(io);
+	CHECK_EQ(reg_rd(0x10 + 2 * 7), MASK); /* masked, Remote IRR clear */
+	/* The line is still high: unmasking as level delivers at once. */
+	rte(7, LEVEL | 0x42, 0);
+	CHECK_EQ(nmsg, 2);
+	CHECK_EQ(msgs[1].vector, 0x42);
+}
+
 UNIT_TEST(edge_while_masked_is_lost)
 {
 	setup();

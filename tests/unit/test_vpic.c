@@ -78,6 +78,28 @@ UNIT_TEST(power_on_masked_then_init)
 	fake_free_all();
 }
 
+UNIT_TEST(reset_back_to_power_on)
+{
+	struct vpic *p = setup(0x01);
+
+	pulse(p, 3);
+	CHECK(vpic_has_intr(p));
+	CHECK_EQ(vpic_ack(p), 0x33);
+	vpic_reset(p);
+	/* Masked and uninitialised: nothing reaches the CPU, ISR empty. */
+	CHECK_EQ(in8(&vm, 0x21), 0xFF);
+	CHECK_EQ(in8(&vm, 0xA1), 0xFF);
+	CHECK_EQ(isr(0x20), 0x00);
+	pulse(p, 3);
+	CHECK(!vpic_has_intr(p));
+	fake_free_all();
+	/* The guest's init sequence works again from there. */
+	p = setup(0x01);
+	pulse(p, 3);
+	CHECK_EQ(vpic_ack(p), 0x33);
+	fake_free_all();
+}
+
 UNIT_TEST(priority_nesting_and_eoi_kinds)
 {
 	struct vpic *p = setup(0x01);

@@ -228,6 +228,23 @@ UNIT_TEST(read_back_count_and_status)
 	fake_free_all();
 }
 
+UNIT_TEST(reset_stops_irq0_until_programmed)
+{
+	struct vpit *p = setup();
+
+	out8(&vm, 0x43, 0x34); /* channel 0, lo/hi, mode 2 */
+	write16(0x40, 1193);
+	CHECK(timer->deadline != 0);
+	vpit_reset(p);
+	CHECK_EQ(timer->deadline, 0);
+	CHECK_EQ(in8(&vm, 0x61) & 0x0F, 0);
+	/* Programmed again, it ticks again. */
+	out8(&vm, 0x43, 0x34);
+	write16(0x40, 1193);
+	CHECK(timer->deadline != 0);
+	fake_free_all();
+}
+
 UNIT_TEST(irq0_periodic_cadence_and_late_fire)
 {
 	setup();

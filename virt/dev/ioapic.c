@@ -193,6 +193,18 @@ static const struct io_ops vioapic_ops = {
 	.write = mmio_write,
 };
 
+void vioapic_reset(struct vioapic *io)
+{
+	u64 f = lock(io);
+
+	/* Every pin masked, Remote IRR clear; the lines keep the levels
+	 * their devices drive (idle PCI INTx lines are high). */
+	io->sel = 0;
+	for (unsigned int pin = 0; pin < PLAT_IOAPIC_PINS; pin++)
+		io->rte[pin] = RTE_MASKED;
+	unlock(io, f);
+}
+
 struct vioapic *vioapic_create(struct vm *vm)
 {
 	struct vioapic *io = vm_dev_zalloc(vm, sizeof(*io));

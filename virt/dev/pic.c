@@ -406,6 +406,31 @@ static const struct io_ops elcr_ops = {
 	.write = elcr_write,
 };
 
+/* Power-on state: uninitialised, everything masked; input lines and
+ * ELCR (board wiring, set by firmware or the guest) are kept. */
+static void chips_power_on(struct vpic *p)
+{
+	for (unsigned int n = 0; n < 2; n++) {
+		struct pic_chip *c = &p->c[n];
+		u8 lines = c->lines, elcr = c->elcr;
+
+		*c = (struct pic_chip){ .imr = 0xFF,
+					.lines = lines,
+					.elcr = elcr };
+	}
+	p->c[0].base = 0x08;
+	p->c[1].base = 0x70;
+	p->intr = p->slave_out = p->casc_latch = false;
+}
+
+void vpic_reset(struct vpic *p)
+{
+	u64 f = spin_lock_irqsave(&p->lock);
+
+	chips_power_on(p);
+	spin_unlock_irqrestore(&p->lock, f);
+}
+
 struct vpic *vpic_create(struct vm *vm)
 {
 	struct vpic *p = vm_dev_zalloc(vm, sizeof(*p));
@@ -415,10 +440,7 @@ struct vpic *vpic_create(struct vm *vm)
 	p->vm = vm;
 	p->lock = (spinlock_t)SPINLOCK_INIT;
 	/* Power-on: everything masked until the guest initialises. */
-	for (unsigned int n = 0; n < 2; n++)
-		p->c[n].imr = 0xFF;
-	p->c[0].base = 0x08;
-	p->c[1].base = 0x70;
+	chips_power_on(p);
 	if (io_bus_register(&vm->pio, 0x20, 2, &master_ops, p, "pic-master") ||
 	    io_bus_register(&vm->pio, 0xA0, 2, &slave_ops, p, "pic-slave") ||
 	    io_bus_register(&vm->pio, 0x4D0, 2, &elcr_ops, p, "elcr"))

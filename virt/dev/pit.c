@@ -15,6 +15,7 @@
  * Simplifications: a count takes effect when its last byte is written (no
  * extra load clock; the first byte of a lohi write does not stop mode 0).
  */
+#include <pv/string.h>
 #include "../virt.h"
 #include "platform.h"
 #include "isa.h"
@@ -440,6 +441,28 @@ static const struct io_ops port61_ops = {
 	.write = port61_write,
 };
 
+/* Channels as at power-on; channel 0 raises nothing until programmed. */
+static void pit_power_on(struct vpit *p)
+{
+	p->epoch = vclock_ns();
+	memset(p->ch, 0, sizeof(p->ch));
+	for (unsigned int i = 0; i < 3; i++) {
+		p->ch[i].gate = i != 2; /* channel 2: port 0x61 bit 0 */
+		p->ch[i].count = 65536;
+	}
+	p->port61 = 0;
+	p->irq_next = 0;
+}
+
+void vpit_reset(struct vpit *p)
+{
+	u64 f = spin_lock_irqsave(&p->lock);
+
+	pit_power_on(p);
+	vtimer_cancel(&p->timer);
+	spin_unlock_irqrestore(&p->lock, f);
+}
+
 struct vpit *vpit_create(struct vm *vm)
 {
 	struct vpit *p = vm_dev_zalloc(vm, sizeof(*p));
@@ -448,11 +471,7 @@ struct vpit *vpit_create(struct vm *vm)
 		return NULL;
 	p->vm = vm;
 	p->lock = (spinlock_t)SPINLOCK_INIT;
-	p->epoch = vclock_ns();
-	for (unsigned int i = 0; i < 3; i++) {
-		p->ch[i].gate = i != 2; /* channel 2: port 0x61 bit 0 */
-		p->ch[i].count = 65536;
-	}
+	pit_power_on(p);
 	if (vtimer_init(&p->timer, vm->vcpus[0], pit_fire, p) ||
 	    io_bus_register(&vm->pio, 0x40, 4, &pit_ops, p, "pit") ||
 	    io_bus_register(&vm->pio, 0x61, 1, &port61_ops, p, "port61"))

@@ -28,6 +28,23 @@ void plat_pulse_irq(struct vm *vm, unsigned int irq)
 	plat_set_irq(vm, irq, 0);
 }
 
+/* After vm_reset cleared RAM: the IOAPIC, PICs and PIT back to power-on,
+ * PCI functions too (decoding off, MSI-X off, BARs placed again, each
+ * device's reset hook), and the ACPI tables, which live in guest RAM,
+ * written again. The RTC keeps its time; the LAPICs were reset with
+ * their vCPUs. */
+int plat_reset(struct vm *vm)
+{
+	struct vplat *p = vm->plat;
+
+	vioapic_reset(p->ioapic);
+	vpic_reset(p->pic);
+	vpit_reset(p->pit);
+	vpci_reset(p->pci);
+	p->rsdp = acpi_build(vm, vm->nr_vcpus);
+	return p->rsdp ? 0 : -1;
+}
+
 int plat_create(struct vm *vm)
 {
 	struct vplat *p = vm_dev_zalloc(vm, sizeof(*p));

@@ -154,6 +154,8 @@ void vioapic_set_pin(struct vioapic *io, unsigned int pin, int level);
 /* A LAPIC EOI'd a level-triggered vector: clear Remote IRR on the pins
  * that sent it, and resend if the line is still high. */
 void vioapic_eoi(struct vioapic *io, u8 vector);
+/* Power-on state (vm_reset): every pin masked. */
+void vioapic_reset(struct vioapic *io);
 
 /* ---- i8259 PIC pair (virt/dev/pic.c) ------------------------------------ */
 struct vpic;
@@ -165,12 +167,16 @@ bool vpic_has_intr(struct vpic *p);
 /* Interrupt acknowledge: returns the vector (the spurious IRQ 7/15
  * vector if the request went away) and updates ISR/IRR. */
 u8 vpic_ack(struct vpic *p);
+/* Power-on state (vm_reset): uninitialised, all masked. */
+void vpic_reset(struct vpic *p);
 
 /* ---- i8254 PIT (virt/dev/pit.c), with port 0x61 (channel 2 gate,
  * speaker, OUT2 readback). Channel 0 drives ISA IRQ 0 through a vtimer
  * owned by vCPU 0. */
 struct vpit;
 struct vpit *vpit_create(struct vm *vm);
+/* Power-on state (vm_reset): channels unprogrammed, no IRQ 0. */
+void vpit_reset(struct vpit *p);
 
 /* ---- MC146818 RTC + CMOS (virt/dev/rtc.c), ports 0x70/0x71; time from
  * the host's wall clock at VM creation plus vclock; periodic, alarm and
@@ -290,6 +296,8 @@ struct vplat {
 
 /* The PC platform for vm (all of the above, ACPI tables included). */
 int plat_create(struct vm *vm);
+/* vm_reset, after RAM was cleared: devices to power-on, tables again. */
+int plat_reset(struct vm *vm);
 static inline struct vplat *vm_plat(struct vm *vm)
 {
 	return vm->plat;
