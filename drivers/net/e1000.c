@@ -507,7 +507,8 @@ static const struct netdev_ops e1k_ops = {
 
 static int e1k_probe(struct pci_dev *d)
 {
-	struct netdev *dev = netdev_alloc(sizeof(struct e1k));
+	struct netdev *dev =
+		netdev_alloc(d, "e1000", &e1k_ops, sizeof(struct e1k));
 	struct e1k *e;
 
 	if (!dev)
@@ -515,11 +516,6 @@ static int e1k_probe(struct pci_dev *d)
 	e = dev->priv;
 	e->dev = dev;
 	e->pci = d;
-	dev->driver = "e1000";
-	dev->ops = &e1k_ops;
-	dev->pci = d;
-	d->drvdata = dev;
-	pci_enable(d, PCI_CMD_MEM | PCI_CMD_MASTER);
 	e->regs = pci_iomap(d, 0, 0, MMIO_SIZE);
 	e->rx_pa = pmm_alloc_zeroed_page();
 	e->tx_pa = pmm_alloc_zeroed_page();

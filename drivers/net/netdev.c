@@ -13,7 +13,8 @@
 static struct netdev *devices[NETDEV_MAX];
 static unsigned int nr_devices;
 
-struct netdev *netdev_alloc(size_t priv_size)
+struct netdev *netdev_alloc(struct pci_dev *d, const char *driver,
+			    const struct netdev_ops *ops, size_t priv_size)
 {
 	struct netdev *dev = kzalloc(sizeof(*dev) + priv_size);
 
@@ -22,6 +23,11 @@ struct netdev *netdev_alloc(size_t priv_size)
 	dev->priv = dev + 1;
 	dev->mtu = 1500;
 	dev->poll_vector = -1;
+	dev->driver = driver;
+	dev->ops = ops;
+	dev->pci = d;
+	d->drvdata = dev;
+	pci_enable(d, PCI_CMD_MEM | PCI_CMD_MASTER);
 	return dev;
 }
 

@@ -766,7 +766,8 @@ static const struct netdev_ops vnet_ops = {
 
 static int vnet_probe(struct pci_dev *d)
 {
-	struct netdev *dev = netdev_alloc(sizeof(struct vnet));
+	struct netdev *dev =
+		netdev_alloc(d, "virtio-net", &vnet_ops, sizeof(struct vnet));
 	struct vnet *vn;
 
 	if (!dev)
@@ -774,11 +775,6 @@ static int vnet_probe(struct pci_dev *d)
 	vn = dev->priv;
 	vn->dev = dev;
 	vn->pci = d;
-	dev->driver = "virtio-net";
-	dev->ops = &vnet_ops;
-	dev->pci = d;
-	d->drvdata = dev;
-	pci_enable(d, PCI_CMD_MEM | PCI_CMD_MASTER);
 	if (map_caps(vn)) {
 		pr_warn("virtio-net: %02x:%02x.%u has no modern interface\n",
 			d->bus, d->slot, d->fn);

@@ -138,12 +138,14 @@ struct netdev {
 };
 
 /*
- * Driver side. netdev_alloc() returns a zeroed device with priv_size
- * bytes of driver state (dev->priv) or NULL; netdev_alloc_frames() carves
+ * Driver side. netdev_alloc() returns a zeroed device for the PCI
+ * function d (memory decode and bus mastering on), with priv_size bytes
+ * of driver state (dev->priv), or NULL; netdev_alloc_frames() carves
  * nr_rx + nr_tx frames from contiguous pages (DMA-able through
  * netdev_dma()); netdev_register() names and publishes it.
  */
-struct netdev *netdev_alloc(size_t priv_size);
+struct netdev *netdev_alloc(struct pci_dev *d, const char *driver,
+			    const struct netdev_ops *ops, size_t priv_size);
 int netdev_alloc_frames(struct netdev *dev, u32 nr_rx, u32 nr_tx);
 int netdev_register(struct netdev *dev);
 /* Bus address of a byte inside a frame (or any direct-mapped memory). */
