@@ -17,12 +17,18 @@
 
 #define VNET_FRAMES 64
 
+/* What a guest NIC's net_priv points at: its network and switch port. */
+struct vnet_guest {
+	struct vnet *net;
+	unsigned int port;
+};
+
 struct vnet {
 	char name[VNET_NAME_MAX];
 	spinlock_t lock;
 	struct frame_pool pool;
 	struct frame frames[VNET_FRAMES];
-	struct netport *guest[VSWITCH_MAX_PORTS]; /* by switch port */
+	struct vnet_guest guest[VSWITCH_MAX_PORTS]; /* by switch port */
 	struct vswitch sw; /* points into itself: last, never copied */
 };
 
@@ -86,18 +92,12 @@ unsigned int vnet_rx(struct vnet *n, unsigned int port,
 /* Guest -> switch (netport xmit): the guest's frame is borrowed. */
 static bool guest_xmit(struct netport *p, const void *data, size_t len)
 {
-	struct vnet *n = p->net_priv;
-	unsigned int port = VSWITCH_MAX_PORTS, done;
+	const struct vnet_guest *g = p->net_priv;
+	struct vnet *n = g->net;
+	unsigned int done;
 	struct frame *fr;
 	u64 f;
 
-	for (unsigned int i = 0; i < VSWITCH_MAX_PORTS; i++)
-		if (n->guest[i] == p) {
-			port = i;
-			break;
-		}
-	if (port == VSWITCH_MAX_PORTS)
-		return false;
 	f = spin_lock_irqsave(&n->lock);
 	fr = frame_alloc(&n->pool);
 	if (!fr || !frame_set(fr, data, len)) {
@@ -106,7 +106,7 @@ static bool guest_xmit(struct netport *p, const void *data, size_t len)
 		spin_unlock_irqrestore(&n->lock, f);
 		return false;
 	}
-	done = vswitch_rx(&n->sw, port, &fr, 1, uptime_ns());
+	done = vswitch_rx(&n->sw, g->port, &fr, 1, uptime_ns());
 	frame_free(&n->pool, fr);
 	spin_unlock_irqrestore(&n->lock, f);
 	return done == 1;
@@ -139,8 +139,8 @@ int vnet_attach_guest(struct vnet *n, struct netport *p,
 	port = vnet_attach(n, &cfg);
 	if (port < 0)
 		return -1;
-	WRITE_ONCE(n->guest[port], p);
-	WRITE_ONCE(p->net_priv, n);
+	n->guest[port] = (struct vnet_guest){ n, (unsigned int)port };
+	WRITE_ONCE(p->net_priv, &n->guest[port]);
 	barrier();
 	WRITE_ONCE(p->xmit, guest_xmit);
 	pr_info("vnet %s: port %d: %s vlan %u%s\n", n->name, port, p->name,
