@@ -3,7 +3,6 @@
 #include <asm/cpu.h>
 #include <asm/cpufeature.h>
 #include "virt.h"
-#include "dev/platform.h"
 
 static struct cpuid_out host_cpuid(u32 leaf, u32 subleaf)
 {

@@ -13,7 +13,6 @@
 #include <asm/cpu.h>
 #include <asm/timer.h>
 #include "virt.h"
-#include "dev/platform.h"
 
 static int highest_irq(const struct vcpu_priv *vp)
 {

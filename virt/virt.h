@@ -7,9 +7,7 @@
 #include <pv/virt.h>
 #include <pv/list.h>
 #include "policy.h"
-
-struct vtimer;
-#define VCPU_VTIMERS 8 /* = VTIMER_PER_VCPU of dev/platform.h */
+#include "dev/platform.h"
 
 #define CONSOLE_LINE_MAX 120
 
@@ -27,7 +25,7 @@ struct vcpu_priv {
 	struct msr_state msr;
 	struct list_head rq; /* on its physical CPU's run queue */
 	/* Device timers this vCPU runs (virt/vtime.c). */
-	struct vtimer *timers[VCPU_VTIMERS];
+	struct vtimer *timers[VTIMER_PER_VCPU];
 	unsigned int nr_timers;
 	/* Platform events from other CPUs, applied on the vCPU's own CPU. */
 	bool nmi_pending;
@@ -81,8 +79,6 @@ void sched_kick(struct vcpu *v);
  * Returns true if any vCPU ran. */
 bool sched_run_local(bool once);
 bool sched_cpu_has_vcpus(unsigned int cpu);
-/* The vCPU this physical CPU runs now, or NULL (also in platform.h). */
-struct vcpu *current_vcpu(void);
 
 /* run.c */
 bool vcpu_ready(struct vcpu_priv *vp);

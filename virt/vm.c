@@ -8,7 +8,6 @@
 #include <asm/percpu.h>
 #include <asm/timer.h>
 #include "virt.h"
-#include "dev/platform.h"
 
 spinlock_t vm_list_lock = SPINLOCK_INIT;
 LIST_HEAD(vm_list);

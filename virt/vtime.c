@@ -9,9 +9,6 @@
 #include <asm/cpu.h>
 #include <asm/timer.h>
 #include "virt.h"
-#include "dev/platform.h"
-
-_Static_assert(VTIMER_PER_VCPU == VCPU_VTIMERS, "vtimer slots");
 
 u64 vclock_ns(void)
 {

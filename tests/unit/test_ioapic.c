@@ -120,10 +120,10 @@ UNIT_TEST(edge_pins)
 	CHECK_EQ(msgs[0].vector, 0x34);
 	CHECK_EQ(msgs[0].dest, 3);
 	CHECK(msgs[0].logical);
-	CHECK_EQ(msgs[0].delivery, APIC_DM_LOWEST);
+	CHECK_EQ(msgs[0].delivery, MSG_DM_LOWEST);
 	CHECK(!msgs[0].level);
 	CHECK(msgs[0].assert);
-	CHECK_EQ(msgs[0].shorthand, APIC_SH_NONE);
+	CHECK_EQ(msgs[0].shorthand, MSG_SH_NONE);
 	CHECK(!msgs[0].x2apic);
 	vioapic_set_pin(io, 4, 1); /* no new edge */
 	vioapic_set_pin(io, 4, 0);

@@ -215,7 +215,7 @@ static void send(unsigned int cpu, u32 dest8, u32 icr)
 
 static void accept(unsigned int cpu, u8 vector, bool level)
 {
-	struct apic_msg m = { .delivery = APIC_DM_FIXED,
+	struct apic_msg m = { .delivery = MSG_DM_FIXED,
 			      .vector = vector,
 			      .level = level,
 			      .assert = true };

@@ -18,9 +18,9 @@ static bool addressed(struct lapic *l, const struct apic_msg *m,
 		      struct lapic *self)
 {
 	switch (m->shorthand) {
-	case APIC_SH_SELF: return l == self;
-	case APIC_SH_ALL: return true;
-	case APIC_SH_OTHERS: return l != self;
+	case MSG_SH_SELF: return l == self;
+	case MSG_SH_ALL: return true;
+	case MSG_SH_OTHERS: return l != self;
 	default: return lapic_match_dest(l, m->dest, m->logical, m->x2apic);
 	}
 }
@@ -37,7 +37,7 @@ void apic_bus_deliver(struct vm *vm, const struct apic_msg *m, struct vcpu *src)
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		if (p->lapic[i] && addressed(p->lapic[i], m, self))
 			to[n++] = p->lapic[i];
-	if (m->delivery == APIC_DM_LOWEST && m->shorthand == APIC_SH_NONE &&
+	if (m->delivery == MSG_DM_LOWEST && m->shorthand == MSG_SH_NONE &&
 	    n > 1) {
 		to[0] = to[__atomic_fetch_add(&lowest_rr, 1, __ATOMIC_RELAXED) %
 			   n];
@@ -67,6 +67,6 @@ void plat_msi(struct vm *vm, u64 addr, u32 data)
 	m.delivery = (data >> 8) & 7;
 	m.level = data & MSI_DATA_LEVEL;
 	m.assert = data & MSI_DATA_ASSERT;
-	m.shorthand = APIC_SH_NONE;
+	m.shorthand = MSG_SH_NONE;
 	apic_bus_deliver(vm, &m, NULL);
 }

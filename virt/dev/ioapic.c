@@ -72,7 +72,7 @@ static bool service(struct vioapic *io, unsigned int pin, struct apic_msg *m)
 	m->vector = e & RTE_VECTOR;
 	m->level = e & RTE_LEVEL;
 	m->assert = true;
-	m->shorthand = APIC_SH_NONE;
+	m->shorthand = MSG_SH_NONE;
 	m->x2apic = false;
 	return true;
 }

@@ -448,7 +448,7 @@ static void send_ipi(struct lapic *l, u32 dest, bool x2apic, struct fx *fx)
 	struct apic_msg *m = &fx->msg;
 	u8 dm = LVT_DM(lo);
 
-	if ((dm == APIC_DM_FIXED || dm == APIC_DM_LOWEST) && (lo & 0xFF) < 16) {
+	if ((dm == MSG_DM_FIXED || dm == MSG_DM_LOWEST) && (lo & 0xFF) < 16) {
 		apic_error(l, ESR_SEND_ILLEGAL, fx);
 		return;
 	}
@@ -781,16 +781,16 @@ void lapic_accept_msg(struct lapic *l, const struct apic_msg *m)
 		return;
 	}
 	switch (m->delivery) {
-	case APIC_DM_FIXED:
-	case APIC_DM_LOWEST:
+	case MSG_DM_FIXED:
+	case MSG_DM_LOWEST:
 		accept_fixed(l, m->vector, m->level, &fx);
 		finish(l, flags, &fx);
 		return;
-	case APIC_DM_NMI:
+	case MSG_DM_NMI:
 		unlock(l, flags);
 		vcpu_deliver_nmi(l->vcpu);
 		return;
-	case APIC_DM_INIT:
+	case MSG_DM_INIT:
 		if (m->level && !m->assert) { /* level de-assert: no effect */
 			unlock(l, flags);
 			return;
@@ -799,7 +799,7 @@ void lapic_accept_msg(struct lapic *l, const struct apic_msg *m)
 		unlock(l, flags);
 		vcpu_deliver_init(l->vcpu);
 		return;
-	case APIC_DM_SIPI:
+	case MSG_DM_SIPI:
 		unlock(l, flags);
 		vcpu_deliver_sipi(l->vcpu, m->vector);
 		return;
@@ -838,7 +838,7 @@ bool lapic_accepts_pic(struct lapic *l)
 	flags = lock(l);
 	lint0 = l->lvt[LVT_LINT0];
 	r = !hw_enabled(l) || !sw_enabled(l) ||
-	    (!(lint0 & LVT_MASKED) && LVT_DM(lint0) == APIC_DM_EXTINT);
+	    (!(lint0 & LVT_MASKED) && LVT_DM(lint0) == MSG_DM_EXTINT);
 	unlock(l, flags);
 	return r;
 }

@@ -78,19 +78,19 @@ void plat_pulse_irq(struct vm *vm, unsigned int irq);
 /* An interrupt message on the APIC bus (from the IOAPIC, an MSI or an
  * IPI), in the fields of the ICR / IOAPIC redirection entry. */
 enum apic_delivery {
-	APIC_DM_FIXED = 0,
-	APIC_DM_LOWEST = 1,
-	APIC_DM_SMI = 2,
-	APIC_DM_NMI = 4,
-	APIC_DM_INIT = 5,
-	APIC_DM_SIPI = 6,
-	APIC_DM_EXTINT = 7,
+	MSG_DM_FIXED = 0,
+	MSG_DM_LOWEST = 1,
+	MSG_DM_SMI = 2,
+	MSG_DM_NMI = 4,
+	MSG_DM_INIT = 5,
+	MSG_DM_SIPI = 6,
+	MSG_DM_EXTINT = 7,
 };
 enum apic_shorthand {
-	APIC_SH_NONE = 0,
-	APIC_SH_SELF = 1,
-	APIC_SH_ALL = 2,
-	APIC_SH_OTHERS = 3,
+	MSG_SH_NONE = 0,
+	MSG_SH_SELF = 1,
+	MSG_SH_ALL = 2,
+	MSG_SH_OTHERS = 3,
 };
 struct apic_msg {
 	u32 dest; /* APIC ID (physical) or MDA (logical); 0xFF / ~0 broadcast */
